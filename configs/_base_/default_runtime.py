@@ -1,0 +1,20 @@
+# mmbcl runtime: MMPretrain's defaults plus what every BCL recipe needs.
+_base_ = ['mmpretrain::_base_/default_runtime.py']
+
+custom_imports = dict(imports=['mmbcl'], allow_failed_imports=False)
+
+# Carries the training set's class counts to LogitAdjustLoss, BCLHead's
+# checks, ShotAccuracy and into checkpoints (for test-only runs).
+custom_hooks = [dict(type='ClassCountsHook')]
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=50),
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=10,
+        max_keep_ckpts=3,
+        save_best='shot/top1',
+        rule='greater'))
+
+val_evaluator = dict(type='ShotAccuracy')
+test_evaluator = val_evaluator

@@ -1,0 +1,4 @@
+# BCL, ResNet-32, CIFAR-100-LT, imbalance ratio 10.
+_base_ = ['./resnet32_cifar100_lt_r100.py']
+
+train_dataloader = dict(dataset=dict(imb_factor=0.1))

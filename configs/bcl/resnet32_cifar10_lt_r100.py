@@ -1,0 +1,10 @@
+# BCL, ResNet-32, CIFAR-10-LT, imbalance ratio 100.
+_base_ = [
+    '../_base_/models/bcl_resnet32_cifar.py',
+    '../_base_/datasets/cifar10_lt_bcl.py',
+    '../_base_/schedules/cifar_lt_bcl_200e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=10))
+train_dataloader = dict(dataset=dict(imb_factor=0.01))

@@ -1,0 +1,19 @@
+"""mmbcl: Balanced Contrastive Learning for long-tailed recognition.
+
+Importing this package (``custom_imports=dict(imports=['mmbcl'])``)
+registers every component into MMPretrain's registries, so configs use
+plain type names such as ``type='BCLHead'``.
+"""
+from .utils.mmcv_compat import require_mmcv
+
+require_mmcv()
+
+# The imports below register components; order does not matter.
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from .utils import allow_mmengine_checkpoint_globals, fix_mmcv_adjust_hue  # noqa: E402,E501
+from .version import __version__  # noqa: E402
+
+allow_mmengine_checkpoint_globals()
+fix_mmcv_adjust_hue()
+
+__all__ = ['__version__']

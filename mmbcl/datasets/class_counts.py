@@ -1,0 +1,35 @@
+"""Read the per-class image counts of any MMPretrain/MMEngine dataset."""
+import numpy as np
+
+
+def get_class_counts(dataset) -> np.ndarray:
+    """Images per class of ``dataset``, ``(C,)`` int64.
+
+    Uses the dataset's ``class_counts`` where it has one (mmbcl's long-tailed
+    datasets), else counts ``get_gt_labels()`` over ``metainfo['classes']``.
+    Dataset wrappers are looked through: ``RepeatDataset`` and
+    ``ClassBalancedDataset`` (the class distribution of the source set is
+    what a logit adjustment or a shot split means) and ``ConcatDataset``
+    (counts added up).
+
+    Args:
+        dataset: A built dataset.
+
+    Returns:
+        np.ndarray: Images per class.
+    """
+    if hasattr(dataset, 'datasets'):  # ConcatDataset
+        return np.sum([get_class_counts(d) for d in dataset.datasets], axis=0)
+    if not hasattr(dataset, 'get_gt_labels') and hasattr(dataset, 'dataset'):
+        return get_class_counts(dataset.dataset)
+    if hasattr(dataset, 'full_init'):
+        dataset.full_init()
+    if hasattr(dataset, 'class_counts'):
+        return np.asarray(dataset.class_counts, dtype=np.int64)
+    if not hasattr(dataset, 'get_gt_labels'):
+        raise TypeError(
+            f'cannot count classes of {type(dataset).__name__}: it has '
+            'neither class_counts nor get_gt_labels()')
+    classes = dataset.metainfo.get('classes') or ()
+    labels = np.asarray(dataset.get_gt_labels(), dtype=np.int64)
+    return np.bincount(labels, minlength=len(classes))

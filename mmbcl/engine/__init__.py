@@ -1,0 +1,3 @@
+from .hooks import ClassCountsHook
+
+__all__ = ['ClassCountsHook']

@@ -1,0 +1,75 @@
+"""ClassCountsHook: carry the training set's class counts where needed."""
+from typing import List, Optional
+
+from mmengine.hooks import Hook
+from mmengine.logging import print_log
+
+from mmpretrain.registry import HOOKS
+
+from ...datasets.class_counts import get_class_counts
+
+
+def _receivers(objects):
+    return [obj for obj in objects if hasattr(obj, 'set_class_counts')]
+
+
+@HOOKS.register_module()
+class ClassCountsHook(Hook):
+    """Give the training set's class counts to the model and the metrics.
+
+    Long-tailed methods need the training distribution in three places:
+    losses (``LogitAdjustLoss``'s prior), head checks (``BCLHead``'s
+    ``num_classes``) and metrics (``ShotAccuracy``'s many / medium / few
+    split). Nobody types a count list into a config: this hook
+
+    * before training, counts the training dataset and calls
+      ``set_class_counts`` on every model module that has it;
+    * stores the counts in every checkpoint (``meta['class_counts']``) and
+      reads them back when a checkpoint is loaded, so a test-only run from
+      a checkpoint knows them;
+    * before validation and testing, calls ``set_class_counts`` on every
+      evaluator metric that has it.
+
+    mmbcl's base runtime config adds it to ``custom_hooks``.
+    """
+
+    priority = 'VERY_HIGH'
+
+    def __init__(self):
+        self.class_counts: Optional[List[int]] = None
+
+    def _set_counts(self, runner, counts, source: str) -> None:
+        self.class_counts = [int(c) for c in counts]
+        for module in _receivers(runner.model.modules()):
+            module.set_class_counts(self.class_counts)
+        print_log(
+            f'ClassCountsHook: {len(self.class_counts)} classes, '
+            f'{sum(self.class_counts)} training images (from {source})',
+            logger='current')
+
+    def before_train(self, runner) -> None:
+        self._set_counts(runner,
+                         get_class_counts(runner.train_dataloader.dataset),
+                         'the training dataset')
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if self.class_counts is not None:
+            checkpoint.setdefault('meta', {})['class_counts'] = list(
+                self.class_counts)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        counts = checkpoint.get('meta', {}).get('class_counts')
+        if counts is not None:
+            self._set_counts(runner, counts, 'the checkpoint')
+
+    def _to_metrics(self, evaluator) -> None:
+        if self.class_counts is None:
+            return  # a metric that needs counts says so itself
+        for metric in _receivers(evaluator.metrics):
+            metric.set_class_counts(self.class_counts)
+
+    def before_val(self, runner) -> None:
+        self._to_metrics(runner.val_evaluator)
+
+    def before_test(self, runner) -> None:
+        self._to_metrics(runner.test_evaluator)

@@ -1,0 +1,94 @@
+"""ShotAccuracy: top-1 plus many / medium / few-shot accuracy."""
+from typing import List, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+
+from mmpretrain.registry import METRICS
+
+
+@METRICS.register_module()
+class ShotAccuracy(BaseMetric):
+    """Top-1 accuracy overall and by shot group of the training set.
+
+    Classes with more than ``many_shot_thr`` training images are many-shot,
+    fewer than ``few_shot_thr`` few-shot, the rest medium-shot (Liu et al.,
+    2019). A group's accuracy is the mean of its classes' accuracies, as in
+    the long-tail literature; on the usual balanced test sets this equals
+    the accuracy over the group's images. A group with no class in the
+    evaluated set is left out of the results.
+
+    The training class counts come from ``ClassCountsHook`` (from the
+    training dataset, or from the checkpoint in a test-only run) or from
+    ``class_counts``.
+
+    Args:
+        many_shot_thr (int): Defaults to 100.
+        few_shot_thr (int): Defaults to 20.
+        class_counts (Sequence[int], optional): Training images per class.
+        collect_device (str): ``'cpu'`` or ``'gpu'``.
+        prefix (str, optional): Defaults to ``'shot'``: results are
+            ``shot/top1``, ``shot/many``, ``shot/medium``, ``shot/few``.
+
+    Example:
+        >>> metric = ShotAccuracy(class_counts=[500, 50, 5])
+        >>> metric.compute_metrics([(0, 0), (1, 0), (2, 2)])['few']
+        100.0
+    """
+
+    default_prefix = 'shot'
+
+    def __init__(self,
+                 many_shot_thr: int = 100,
+                 few_shot_thr: int = 20,
+                 class_counts: Optional[Sequence[int]] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if not few_shot_thr <= many_shot_thr:
+            raise ValueError(
+                f'ShotAccuracy: few_shot_thr ({few_shot_thr}) must not '
+                f'exceed many_shot_thr ({many_shot_thr})')
+        self.many_shot_thr = many_shot_thr
+        self.few_shot_thr = few_shot_thr
+        self.class_counts = None
+        if class_counts is not None:
+            self.set_class_counts(class_counts)
+
+    def set_class_counts(self, class_counts: Sequence[int]) -> None:
+        """Set the training images per class."""
+        self.class_counts = np.asarray(class_counts, dtype=np.int64)
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            self.results.append((int(sample['pred_label'][0]),
+                                 int(sample['gt_label'][0])))
+
+    def compute_metrics(self, results: List[tuple]) -> dict:
+        if self.class_counts is None:
+            raise RuntimeError(
+                'ShotAccuracy needs the training class counts: add '
+                "dict(type='ClassCountsHook') to custom_hooks and train, or "
+                'test from a checkpoint that mmbcl saved, or pass '
+                'class_counts=[...]')
+        preds, gts = np.asarray(results, dtype=np.int64).reshape(-1, 2).T
+        num_classes = len(self.class_counts)
+        if gts.size and gts.max() >= num_classes:
+            raise ValueError(
+                f'ShotAccuracy: label {gts.max()} in the evaluated set but '
+                f'the training set has {num_classes} classes')
+        totals = np.bincount(gts, minlength=num_classes)
+        hits = np.bincount(gts[preds == gts], minlength=num_classes)
+        seen = totals > 0
+        class_acc = np.divide(hits, totals, out=np.zeros(num_classes),
+                              where=seen)
+        metrics = dict(top1=100.0 * hits.sum() / max(totals.sum(), 1))
+        groups = dict(
+            many=self.class_counts > self.many_shot_thr,
+            medium=(self.class_counts >= self.few_shot_thr) &
+            (self.class_counts <= self.many_shot_thr),
+            few=self.class_counts < self.few_shot_thr)
+        for name, members in groups.items():
+            if (members & seen).any():
+                metrics[name] = 100.0 * float(class_acc[members & seen].mean())
+        return metrics

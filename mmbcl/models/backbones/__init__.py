@@ -1,0 +1,3 @@
+from .resnet_cifar import CifarResNet
+
+__all__ = ['CifarResNet']

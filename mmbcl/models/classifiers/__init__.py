@@ -1,0 +1,3 @@
+from .bcl_classifier import BCLClassifier
+
+__all__ = ['BCLClassifier']

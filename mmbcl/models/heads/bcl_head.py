@@ -1,0 +1,170 @@
+"""BCLHead: cosine classifier + contrastive MLP + prototype MLP."""
+from typing import List, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch import Tensor
+
+from mmpretrain.models.heads import ClsHead
+from mmpretrain.models.heads.margin_head import NormProduct
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+
+def projection_mlp(in_channels: int, feat_dim: int) -> nn.Sequential:
+    """``in -> in -> BN -> ReLU -> feat_dim``, the authors' ``head`` shape.
+
+    The indices (0: Linear, 1: BN, 3: Linear) match the authors'
+    ``nn.Sequential`` so their weights map one to one.
+    """
+    return nn.Sequential(
+        nn.Linear(in_channels, in_channels), nn.BatchNorm1d(in_channels),
+        nn.ReLU(inplace=True), nn.Linear(in_channels, feat_dim))
+
+
+class CosineClassifier(NormProduct):
+    """``scale * cos(x, w_c)``, the authors' ``NormedLinear`` (scale 30).
+
+    Args:
+        in_features (int): Input channels.
+        num_classes (int): Number of classes.
+        scale (float): Multiplier of the cosines. Defaults to 30.
+    """
+
+    def __init__(self, in_features: int, num_classes: int,
+                 scale: float = 30.0):
+        super().__init__(in_features, num_classes, bias=False)
+        self.scale = scale
+        # The authors' init: uniform(-1, 1), each class vector rescaled to
+        # unit norm (it is also the prototype MLP's input).
+        with torch.no_grad():
+            self.weight.uniform_(-1, 1).renorm_(2, 0, 1e-5).mul_(1e5)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.scale * super().forward(x)
+
+
+@MODELS.register_module()
+class BCLHead(ClsHead):
+    """The two-branch head of Balanced Contrastive Learning.
+
+    (a) a classifier on the classification view, trained with ``loss``
+    (logit-adjusted cross-entropy; its ``loss_weight`` is the paper's
+    alpha); (b) a contrastive MLP, L2-normalised, on the two contrastive
+    views; (c) a prototype MLP of the same shape mapping every class's
+    classifier weight to a normalised prototype. ``contrast_loss``
+    (``BCLLoss``; its ``loss_weight`` is the paper's beta) is applied to
+    the contrastive views plus the prototypes.
+
+    In training the head receives the neck features of all views
+    concatenated, ``3B`` rows ordered (classification, contrastive 1,
+    contrastive 2). Like the authors' model, the contrastive MLP runs over
+    all ``3B`` rows, so its BatchNorm sees the same batch as theirs.
+
+    Args:
+        num_classes (int): Number of classes.
+        in_channels (int): Channels of the (pooled) backbone/neck feature.
+        feat_dim (int): Contrastive feature size. Defaults to 128.
+        cosine_classifier (bool): Cosine ("normed linear") classifier if
+            True, plain ``nn.Linear`` if False. Defaults to True.
+        scale (float): Logit scale of the cosine classifier. Defaults to 30.
+        loss (dict): Classification loss. Defaults to
+            ``dict(type='LogitAdjustLoss')``.
+        contrast_loss (dict): Contrastive loss. Defaults to
+            ``dict(type='BCLLoss')``.
+        init_cfg (dict, optional): Initialisation config.
+
+    Example:
+        >>> head = MODELS.build(dict(type='BCLHead', num_classes=3,
+        ...                          in_channels=16, feat_dim=8))
+        >>> head(torch.randn(2, 16)).shape
+        torch.Size([2, 3])
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: int,
+                 feat_dim: int = 128,
+                 cosine_classifier: bool = True,
+                 scale: float = 30.0,
+                 loss: dict = dict(type='LogitAdjustLoss'),
+                 contrast_loss: dict = dict(type='BCLLoss'),
+                 init_cfg=None,
+                 **kwargs):
+        super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
+        for name, value in (('num_classes', num_classes),
+                            ('in_channels', in_channels),
+                            ('feat_dim', feat_dim)):
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(
+                    f'BCLHead: {name} must be a positive int, got {value!r}')
+        self.num_classes = num_classes
+        self.in_channels = in_channels
+        if cosine_classifier:
+            self.fc = CosineClassifier(in_channels, num_classes, scale)
+        else:
+            self.fc = nn.Linear(in_channels, num_classes)
+        self.contrast_mlp = projection_mlp(in_channels, feat_dim)
+        self.proto_mlp = projection_mlp(in_channels, feat_dim)
+        self.contrast_loss = (
+            contrast_loss if isinstance(contrast_loss, nn.Module) else
+            MODELS.build(contrast_loss))
+
+    def pre_logits(self, feats: Tuple[Tensor]) -> Tensor:
+        """The last stage's feature, checked against ``in_channels``."""
+        x = feats[-1]
+        if x.dim() != 2 or x.size(1) != self.in_channels:
+            raise ValueError(
+                f'BCLHead expects pooled features (N, {self.in_channels}) '
+                f'(in_channels={self.in_channels}), got {tuple(x.shape)}; '
+                "set the head's in_channels to the backbone's output "
+                'channels and use a pooling neck')
+        return x
+
+    def forward(self, feats: Tuple[Tensor]) -> Tensor:
+        """Classifier logits."""
+        return self.fc(self.pre_logits(feats))
+
+    def prototypes(self) -> Tensor:
+        """``(C, feat_dim)`` normalised class prototypes."""
+        return F.normalize(self.proto_mlp(self.fc.weight), dim=1)
+
+    def loss(self, feats: Tuple[Tensor], data_samples: List[DataSample],
+             **kwargs) -> dict:
+        """Classification and contrastive losses, logged separately.
+
+        Args:
+            feats (tuple[Tensor]): Neck features of the 3 views
+                concatenated, ``(3B, in_channels)`` in the last item.
+            data_samples (list[DataSample]): The ``B`` samples' labels.
+
+        Returns:
+            dict: ``loss_cls`` (alpha * LA-CE) and ``loss_bcl``
+            (beta * BCL).
+        """
+        x = self.pre_logits(feats)
+        batch_size = len(data_samples)
+        if x.size(0) != 3 * batch_size:
+            raise ValueError(
+                f'BCLHead.loss expects 3 views x {batch_size} samples = '
+                f'{3 * batch_size} feature rows, got {x.size(0)}')
+        labels = torch.cat([s.gt_label for s in data_samples]).to(x.device)
+        logits = self.fc(x[:batch_size])
+        z = F.normalize(self.contrast_mlp(x), dim=1)
+        views = torch.stack(z[batch_size:].split(batch_size), dim=1)
+        return dict(
+            loss_cls=self.loss_module(
+                logits, labels, avg_factor=batch_size, **kwargs),
+            loss_bcl=self.contrast_loss(views, labels, self.prototypes()))
+
+    def set_class_counts(self, class_counts: Sequence[int]) -> None:
+        """Check the training set against ``num_classes``; pass it on.
+
+        Called by ``ClassCountsHook`` before training.
+        """
+        if len(class_counts) != self.num_classes:
+            raise ValueError(
+                f'BCLHead: num_classes={self.num_classes} but the training '
+                f'dataset has {len(class_counts)} classes; set '
+                'model.head.num_classes to match the dataset')

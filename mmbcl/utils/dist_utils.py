@@ -1,0 +1,39 @@
+"""Let MMEngine's ``pytorch`` launcher run on machines without a GPU."""
+import os
+
+import torch
+import torch.distributed as torch_dist
+
+
+def setup_cpu_distributed(cfg, launcher: str) -> bool:
+    """Prepare a multi-process CPU run (gloo) when no GPU is present.
+
+    MMEngine's pytorch launcher calls ``torch.cuda.set_device`` and wraps
+    the model in DDP with CUDA ``device_ids``; both fail on a CPU-only
+    machine. When, and only when, CUDA is unavailable this initialises the
+    process group with gloo itself (MMEngine then skips its own
+    initialisation) and configures DDP with ``device_ids=None``.
+
+    Args:
+        cfg (mmengine.Config): The run's config; modified in place.
+        launcher (str): The ``--launcher`` argument.
+
+    Returns:
+        bool: Whether the CPU set-up was applied.
+    """
+    if launcher != 'pytorch' or torch.cuda.is_available():
+        return False
+    if not torch_dist.is_initialized():
+        torch_dist.init_process_group(
+            backend='gloo',
+            rank=int(os.environ['RANK']),
+            world_size=int(os.environ['WORLD_SIZE']))
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+    cfg.env_cfg.dist_cfg['backend'] = 'gloo'
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel',
+        broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    return True
