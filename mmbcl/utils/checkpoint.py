@@ -2,12 +2,15 @@
 
 Since torch 2.6, ``torch.load`` defaults to ``weights_only=True`` and
 refuses any global it does not know. MMEngine 0.10.x checkpoints carry a
-few: the message hub's ``HistoryBuffer`` and the numpy arrays, scalars and
-dtypes it holds. :func:`allow_mmengine_checkpoint_globals` allowlists
+few: the message hub's ``HistoryBuffer`` (which pickles its statistics
+methods through ``getattr``) and the numpy arrays, scalars and dtypes it
+holds. :func:`allow_mmengine_checkpoint_globals` allowlists
 exactly these, nothing else, so resuming and testing from a checkpoint work
 while a checkpoint smuggling any other global (``os.system``, ...) is still
 refused by torch.
 """
+import pickle
+
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
@@ -18,8 +21,33 @@ except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core.multiarray import _reconstruct, scalar
 
 
+BUILTIN_STATISTICS = frozenset(('min', 'max', 'current', 'mean'))
+
+
+def history_buffer_getattr(obj, name: str):
+    """``getattr`` limited to ``HistoryBuffer``'s statistics methods.
+
+    A pickled ``HistoryBuffer`` references its statistics methods (``min``,
+    ``max``, ``current``, ``mean`` and any registered with
+    ``HistoryBuffer.register_statistics``) as ``getattr(HistoryBuffer,
+    name)``. Allowing the real ``builtins.getattr`` would let a checkpoint
+    reach any attribute of any allowed object; this stand-in, registered
+    under that name, resolves only those methods and refuses the rest.
+    """
+    allowed = BUILTIN_STATISTICS.union(HistoryBuffer._statistics_methods)
+    if obj is HistoryBuffer and name in allowed:
+        return getattr(obj, name)
+    raise pickle.UnpicklingError(
+        f'refusing getattr({obj!r}, {name!r}) while loading a checkpoint: '
+        'only HistoryBuffer statistics methods are allowed')
+
+
 def _numpy_dtype_classes():
-    """The ``numpy.dtypes.*DType`` classes numeric arrays pickle with."""
+    """The ``numpy.dtypes.*DType`` classes of numeric arrays and scalars.
+
+    Unpickling ``np.dtype('f8')`` builds an instance of
+    ``numpy.dtypes.Float64DType``, a type torch must be told about too.
+    """
     dtypes = getattr(np, 'dtypes', None)
     if dtypes is None:  # pragma: no cover - numpy < 1.25
         return []
@@ -29,10 +57,17 @@ def _numpy_dtype_classes():
     return [getattr(dtypes, n) for n in names if hasattr(dtypes, n)]
 
 
-#: Every non-torch global an MMEngine 0.10.x checkpoint may reference.
+#: Every non-torch global an MMEngine 0.10.x checkpoint references (found
+#: with ``torch.serialization.get_unsafe_globals_in_checkpoint``) and the
+#: numpy dtype types unpickling them builds.
 MMENGINE_CHECKPOINT_GLOBALS = [
-    HistoryBuffer, _reconstruct, scalar, np.ndarray, np.dtype,
-    *_numpy_dtype_classes()
+    HistoryBuffer,
+    (history_buffer_getattr, 'builtins.getattr'),
+    _reconstruct,
+    scalar,
+    np.ndarray,
+    np.dtype,
+    *_numpy_dtype_classes(),
 ]
 
 

@@ -1,0 +1,77 @@
+from unittest import TestCase
+
+import pytest
+import torch
+
+import mmbcl  # noqa: F401
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+
+def samples(labels):
+    return [DataSample().set_gt_label(label) for label in labels]
+
+
+class TestBCLHead(TestCase):
+    DEFAULT_ARGS = dict(
+        type='BCLHead',
+        num_classes=4,
+        in_channels=16,
+        feat_dim=8,
+        loss=dict(type='LogitAdjustLoss', loss_weight=2.0,
+                  class_counts=[40, 20, 5, 2]),
+        contrast_loss=dict(type='BCLLoss', loss_weight=0.6))
+
+    def test_shapes_and_prototypes(self):
+        head = MODELS.build(self.DEFAULT_ARGS)
+        self.assertEqual(head((torch.randn(5, 16), )).shape, (5, 4))
+        protos = head.prototypes()
+        self.assertEqual(protos.shape, (4, 8))
+        torch.testing.assert_close(protos.norm(dim=1), torch.ones(4))
+        # authors' init: every class vector of unit norm
+        torch.testing.assert_close(head.fc.weight.norm(dim=1), torch.ones(4))
+
+    def test_cosine_scale(self):
+        head = MODELS.build(dict(self.DEFAULT_ARGS, scale=30.0))
+        logits = head((torch.randn(6, 16), ))
+        self.assertLessEqual(logits.abs().max().item(), 30.0 + 1e-4)
+
+    def test_loss_parts_logged_separately(self):
+        head = MODELS.build(self.DEFAULT_ARGS)
+        feats = torch.randn(3 * 4, 16, requires_grad=True)
+        losses = head.loss((feats, ), samples([0, 1, 1, 3]))
+        self.assertEqual(set(losses), {'loss_cls', 'loss_bcl'})
+        sum(losses.values()).backward()
+        self.assertIsNotNone(head.proto_mlp[0].weight.grad)
+        self.assertIsNotNone(head.fc.weight.grad)
+
+    def test_linear_classifier_option(self):
+        head = MODELS.build(dict(self.DEFAULT_ARGS, cosine_classifier=False))
+        self.assertIsInstance(head.fc, torch.nn.Linear)
+        losses = head.loss((torch.randn(6, 16), ), samples([0, 2]))
+        self.assertTrue(torch.isfinite(losses['loss_bcl']))
+
+    def test_predict(self):
+        head = MODELS.build(self.DEFAULT_ARGS).eval()
+        preds = head.predict((torch.randn(3, 16), ))
+        self.assertEqual(len(preds), 3)
+        self.assertEqual(preds[0].pred_score.shape, (4, ))
+
+    def test_wrong_in_channels_error(self):
+        head = MODELS.build(self.DEFAULT_ARGS)
+        with pytest.raises(ValueError, match='in_channels=16'):
+            head((torch.randn(2, 32), ))
+
+    def test_wrong_view_count_error(self):
+        head = MODELS.build(self.DEFAULT_ARGS)
+        with pytest.raises(ValueError, match='3 views x 2 samples'):
+            head.loss((torch.randn(4, 16), ), samples([0, 1]))
+
+    def test_num_classes_mismatch_error(self):
+        head = MODELS.build(self.DEFAULT_ARGS)
+        with pytest.raises(ValueError, match='num_classes=4 but the training'):
+            head.set_class_counts([5, 5, 5])
+
+    def test_bad_num_classes_error(self):
+        with pytest.raises(ValueError, match='num_classes must be a positive'):
+            MODELS.build(dict(self.DEFAULT_ARGS, num_classes=0))
