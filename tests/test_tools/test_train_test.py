@@ -1,0 +1,97 @@
+"""tools/train.py and tools/test.py end to end on the embedded data."""
+import glob
+import json
+import math
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from mmbcl.datasets import long_tail_profile
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEMO = osp.join(ROOT, 'configs', 'bcl', 'resnet8_synthetic_lt_demo.py')
+# The demo, shrunk: 366 training images (a many-shot class included).
+TINY = [
+    'train_dataloader.dataset.n_max=150', 'train_dataloader.batch_size=48',
+    'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'val_dataloader.dataset.test_per_class=10', 'train_cfg.val_interval=1',
+    'default_hooks.checkpoint.interval=1', 'default_hooks.logger.interval=1'
+]
+ITERS = math.ceil(sum(long_tail_profile(150, 10, 0.01)) / 48)
+
+
+def run(*args, check=True):
+    proc = subprocess.run([sys.executable, *args],
+                          cwd=ROOT,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{args} failed:\n{proc.stdout[-3000:]}\n'
+                             f'{proc.stderr[-3000:]}')
+    return proc
+
+
+def train_losses(work_dir):
+    losses = []
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                          'scalars.json'))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if 'loss' in record:
+                    losses.append(record['loss'])
+    return losses
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory):
+    work_dir = str(tmp_path_factory.mktemp('demo'))
+    proc = run('tools/train.py', DEMO, '--work-dir', work_dir,
+               '--cfg-options', 'train_cfg.max_epochs=3', *TINY)
+    return work_dir, proc
+
+
+def test_train_learns_and_saves(trained):
+    work_dir, proc = trained
+    losses = train_losses(work_dir)
+    assert len(losses) == 3 * ITERS
+    assert sum(losses[-4:]) / 4 < 0.7 * sum(losses[:4]) / 4, losses
+    assert osp.isfile(osp.join(work_dir, 'epoch_3.pth'))
+    assert 'overall' in proc.stdout and 'few' in proc.stdout
+
+
+def test_resume_continues(trained):
+    work_dir, _ = trained
+    proc = run('tools/train.py', DEMO, '--work-dir', work_dir, '--resume',
+               '--cfg-options', 'train_cfg.max_epochs=4', *TINY)
+    log = proc.stdout + proc.stderr
+    assert 'resumed epoch: 3' in log, log[-3000:]
+    assert osp.isfile(osp.join(work_dir, 'epoch_4.pth'))
+    assert len(train_losses(work_dir)) == 4 * ITERS
+
+
+def test_test_from_checkpoint(trained, tmp_path):
+    work_dir, _ = trained
+    out = str(tmp_path / 'results.pkl')
+    proc = run('tools/test.py', DEMO, osp.join(work_dir, 'epoch_3.pth'),
+               '--work-dir', str(tmp_path), '--out', out, '--cfg-options',
+               'val_dataloader.dataset.test_per_class=10')
+    log = proc.stdout + proc.stderr
+    assert 'from the checkpoint' in log
+    for key in ('shot/top1', 'shot/many', 'shot/medium', 'shot/few'):
+        assert key in log
+    assert osp.isfile(out)
+
+
+def test_num_classes_mismatch_is_reported(tmp_path):
+    proc = run('tools/train.py', DEMO, '--work-dir', str(tmp_path),
+               '--cfg-options', 'model.head.num_classes=7', *TINY,
+               check=False)
+    assert proc.returncode != 0
+    assert 'num_classes=7 but the training dataset has 10 classes' in (
+        proc.stderr)
+    assert not glob.glob(osp.join(str(tmp_path), '*.pth'))
