@@ -5,6 +5,8 @@ from torch import Tensor
 
 from mmpretrain.registry import MODELS
 
+from ..utils.gather import gather_batch
+
 
 def check_labels(labels: Tensor, num_classes: int, where: str) -> None:
     """Fail on a label outside ``[0, num_classes)`` without a host sync.
@@ -63,9 +65,18 @@ def bcl_loss(features: Tensor,
                          f'{features.size(2)}), got {tuple(prototypes.shape)}')
     num_classes = prototypes.size(0)
     check_labels(labels, num_classes, 'BCLLoss')
+    with torch.autocast(features.device.type, enabled=False):
+        # Similarities, exps and logs in fp32 (or better) even under AMP.
+        dtype = torch.promote_types(features.dtype, torch.float32)
+        return _bcl_loss(features.to(dtype), labels, prototypes.to(dtype),
+                         temperature)
 
+
+def _bcl_loss(features: Tensor, labels: Tensor, prototypes: Tensor,
+              temperature: float) -> Tensor:
+    num_classes = prototypes.size(0)
     anchors = torch.cat(features.unbind(1), dim=0)  # (2B, D), view-major
-    keys = torch.cat([anchors, prototypes.to(anchors.dtype)], dim=0)
+    keys = torch.cat([anchors, prototypes], dim=0)
     anchor_labels = labels.repeat(2)
     key_labels = torch.cat([
         anchor_labels,
@@ -100,6 +111,12 @@ class BCLLoss(nn.Module):
         temperature (float): Softmax temperature. Defaults to 0.1.
         loss_weight (float): Multiplier of the loss (the paper's beta).
             Defaults to 1.0.
+        gather_distributed (bool): Under DDP, gather the contrastive features
+            and labels of all ranks (with gradients) and compute the loss on
+            the global batch, as the authors' single-process DataParallel
+            run did; parameter gradients after DDP's averaging then equal
+            the single-process gradients. Defaults to False (each rank's
+            loss sees its own batch).
 
     Example:
         >>> import torch.nn.functional as F
@@ -110,16 +127,22 @@ class BCLLoss(nn.Module):
         torch.Size([])
     """
 
-    def __init__(self, temperature: float = 0.1, loss_weight: float = 1.0):
+    def __init__(self,
+                 temperature: float = 0.1,
+                 loss_weight: float = 1.0,
+                 gather_distributed: bool = False):
         super().__init__()
         if temperature <= 0:
             raise ValueError(
                 f'BCLLoss: temperature must be > 0, got {temperature}')
         self.temperature = temperature
         self.loss_weight = loss_weight
+        self.gather_distributed = gather_distributed
 
     def forward(self, features: Tensor, labels: Tensor,
                 prototypes: Tensor) -> Tensor:
         """Compute the weighted loss; shapes as in :func:`bcl_loss`."""
+        if self.gather_distributed:
+            features, labels = gather_batch(features, labels)
         return self.loss_weight * bcl_loss(features, labels, prototypes,
                                            self.temperature)

@@ -1,3 +1,4 @@
 from .data_preprocessor import MultiViewDataPreprocessor, split_views
+from .gather import gather_batch
 
-__all__ = ['MultiViewDataPreprocessor', 'split_views']
+__all__ = ['MultiViewDataPreprocessor', 'split_views', 'gather_batch']

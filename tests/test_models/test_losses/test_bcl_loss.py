@@ -78,6 +78,18 @@ class TestBCLLoss(TestCase):
         want = reference_bcl_loss(f, y, p, 0.1)
         torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
 
+    def test_fp32_inside_bf16_autocast(self):
+        f, y, p = random_inputs(2, LABELS, num_classes=4)
+        proj = torch.nn.Linear(8, 8)
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            fb = F.normalize(proj(f), dim=-1)
+            self.assertEqual(fb.dtype, torch.bfloat16)
+            got = bcl_loss(fb, y, p)
+        self.assertEqual(got.dtype, torch.float32)
+        want = bcl_loss(F.normalize(proj(f), dim=-1), y, p)
+        self.assertTrue(torch.isfinite(got))
+        torch.testing.assert_close(got, want, rtol=0.02, atol=0.02)
+
     def test_build_and_weight(self):
         loss = MODELS.build(dict(self.DEFAULT_ARGS, loss_weight=0.6))
         f, y, p = random_inputs(0, LABELS, num_classes=4)

@@ -1,0 +1,37 @@
+"""All-gather a batch across DDP ranks, keeping gradients."""
+from typing import Tuple
+
+import torch
+import torch.distributed as dist
+from torch import Tensor
+
+
+def gather_batch(features: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
+    """Concatenate every rank's ``features`` and ``labels`` (rank order).
+
+    ``features`` go through ``torch.distributed.nn.functional.all_gather``,
+    whose backward sums each rank's gradient slices back to their owner, so
+    a loss computed identically on every rank from the gathered batch gets,
+    after DDP averages parameter gradients, exactly the gradients of one
+    process holding the whole batch. Labels need no gradient. All ranks
+    must pass the same batch size. Without an initialised process group, or
+    with one process, the inputs are returned unchanged.
+
+    Args:
+        features (Tensor): ``(B, ...)`` this rank's features.
+        labels (Tensor): ``(B,)`` this rank's labels.
+
+    Returns:
+        tuple[Tensor, Tensor]: ``(W * B, ...)`` features and ``(W * B,)``
+        labels.
+    """
+    if not dist.is_available() or not dist.is_initialized():
+        return features, labels
+    world_size = dist.get_world_size()
+    if world_size == 1:
+        return features, labels
+    from torch.distributed.nn.functional import all_gather
+    gathered_labels = [torch.empty_like(labels) for _ in range(world_size)]
+    dist.all_gather(gathered_labels, labels.contiguous())
+    return (torch.cat(all_gather(features.contiguous()), dim=0),
+            torch.cat(gathered_labels, dim=0))
