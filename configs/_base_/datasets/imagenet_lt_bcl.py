@@ -77,4 +77,13 @@ val_dataloader = dict(
 )
 # The published numbers are on the 50-per-class test split.
 test_dataloader = dict(
-    val_dataloader, dataset=dict(ann_file='ImageNet_LT_test.txt'))
+    batch_size=64,
+    num_workers=8,
+    persistent_workers=True,
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='ImageNet_LT_test.txt',
+        pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False),
+)

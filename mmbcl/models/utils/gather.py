@@ -1,4 +1,5 @@
 """All-gather a batch across DDP ranks, keeping gradients."""
+import warnings
 from typing import Tuple
 
 import torch
@@ -33,5 +34,9 @@ def gather_batch(features: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
     from torch.distributed.nn.functional import all_gather
     gathered_labels = [torch.empty_like(labels) for _ in range(world_size)]
     dist.all_gather(gathered_labels, labels.contiguous())
-    return (torch.cat(all_gather(features.contiguous()), dim=0),
-            torch.cat(gathered_labels, dim=0))
+    with warnings.catch_warnings():
+        # Recent torch marks it deprecated in favour of a private API; it
+        # remains the public autograd-aware all-gather.
+        warnings.simplefilter('ignore', FutureWarning)
+        gathered = all_gather(features.contiguous())
+    return torch.cat(gathered, dim=0), torch.cat(gathered_labels, dim=0)

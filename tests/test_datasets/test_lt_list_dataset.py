@@ -1,0 +1,71 @@
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+
+import mmbcl  # noqa: F401
+from mmpretrain.registry import DATASETS
+
+LISTS = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), '..',
+    'shared', 'data', 'lt_lists')
+
+
+def build(type_, ann_file, **kwargs):
+    return DATASETS.build(
+        dict(type=type_, ann_file=ann_file, data_root='/nonexistent',
+             check_files=False, **kwargs))
+
+
+@pytest.mark.parametrize('type_, name, classes, per_class', [
+    ('ImageNetLT', 'ImageNet_LT_val.txt', 1000, 20),
+    ('ImageNetLT', 'ImageNet_LT_test.txt', 1000, 50),
+    ('INaturalist2018', 'iNaturalist18_val.txt', 8142, 3),
+])
+def test_real_list_files(type_, name, classes, per_class):
+    dataset = build(type_, osp.join(LISTS, name))
+    assert len(dataset.class_counts) == classes
+    assert set(dataset.class_counts.tolist()) == {per_class}
+    first = open(osp.join(LISTS, name)).readline().split()
+    info = dataset.get_data_info(0)
+    assert info['img_path'] == osp.join('/nonexistent', first[0])
+    assert info['gt_label'] == int(first[1])
+
+
+def write(tmp_path, text):
+    path = tmp_path / 'list.txt'
+    path.write_text(text)
+    return str(path)
+
+
+def test_missing_list_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nope.txt'):
+        build('ImageNetLT', str(tmp_path / 'nope.txt'))
+
+
+@pytest.mark.parametrize('text, match', [
+    ('a/b.jpg 0\na/c.jpg\n', r'line 2: .*expected "relative/path label"'),
+    ('a/b.jpg 0\n\na/c.jpg x\n', r'line 3: .*integer label'),
+    ('a/b.jpg 0\na/c.jpg 1000\n', r'line 2: .*label 1000 outside'),
+    ('a/b.jpg -1\n', r'line 1: .*label -1 outside \[0, 1000\)'),
+])
+def test_bad_lines(tmp_path, text, match):
+    with pytest.raises(ValueError, match=match):
+        build('ImageNetLT', write(tmp_path, text))
+
+
+def test_missing_image_named(tmp_path):
+    os.makedirs(tmp_path / 'train')
+    (tmp_path / 'train' / 'ok.jpg').write_bytes(b'x')
+    ann = write(tmp_path, 'train/ok.jpg 0\ntrain/gone.jpg 1\n')
+    with pytest.raises(FileNotFoundError, match='train/gone.jpg'):
+        DATASETS.build(
+            dict(type='PlacesLT', ann_file=ann, data_root=str(tmp_path)))
+
+
+def test_class_counts_feed_the_hook():
+    from mmbcl.datasets import get_class_counts
+    dataset = build('ImageNetLT', osp.join(LISTS, 'ImageNet_LT_val.txt'))
+    np.testing.assert_array_equal(get_class_counts(dataset),
+                                  np.full(1000, 20))

@@ -1,0 +1,98 @@
+"""tools/dist_train.sh and dist_test.sh with 2 CPU processes (gloo) on a
+generated ImageNet-LT-format tree."""
+import os
+import os.path as osp
+import socket
+import subprocess
+
+import cv2
+import numpy as np
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIG = osp.join(ROOT, 'tests', 'data', 'tiny_imagenet_lt.py')
+COUNTS = [12, 8, 5, 3, 2, 2]
+
+
+def make_tree(root):
+    """JPEGs under train/ and val/ with ImageNet-LT style list files."""
+    rng = np.random.RandomState(0)
+    lines = {'train': [], 'val': []}
+    for split, counts in (('train', COUNTS), ('val', [2] * len(COUNTS))):
+        for label, count in enumerate(counts):
+            folder = osp.join(root, split, f'n{label:08d}')
+            os.makedirs(folder, exist_ok=True)
+            for i in range(count):
+                img = rng.randint(0, 256, (40, 48, 3), dtype=np.uint8)
+                img[:, :, label % 3] = 40 * label
+                name = f'{split}/n{label:08d}/{i}.JPEG'
+                cv2.imwrite(osp.join(root, name), img)
+                lines[split].append(f'{name} {label}')
+    for split, rows in lines.items():
+        with open(osp.join(root, f'ImageNet_LT_{split}.txt'), 'w') as f:
+            f.write('\n'.join(rows) + '\n')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def launch(script, *args):
+    env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1')
+    proc = subprocess.run(['bash', osp.join(ROOT, 'tools', script), *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope='module')
+def data_root(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('imagenet_lt'))
+    make_tree(root)
+    return root
+
+
+def options(root):
+    return [
+        '--cfg-options', f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}',
+        'test_dataloader.dataset.ann_file=ImageNet_LT_val.txt'
+    ]
+
+
+def test_dist_train_then_dist_test(data_root, tmp_path):
+    work_dir = str(tmp_path / 'work')
+    log = launch('dist_train.sh', CONFIG, '2', '--work-dir', work_dir,
+                 *options(data_root))
+    assert 'Distributed launcher: pytorch' in log
+    assert 'Distributed training: True' in log and 'GPU number: 2' in log
+    assert 'ClassCountsHook: 6 classes, 32 training images' in log
+    assert 'loss_bcl' in log
+    checkpoint = osp.join(work_dir, 'epoch_2.pth')
+    assert osp.isfile(checkpoint)
+
+    log = launch('dist_test.sh', CONFIG, checkpoint, '2', '--work-dir',
+                 str(tmp_path / 'test'), *options(data_root))
+    assert 'shot/top1' in log and 'shot/few' in log
+
+
+def test_slurm_scripts_call_srun(tmp_path):
+    """The slurm launchers hand the job to srun with one task per GPU."""
+    fake = tmp_path / 'srun'
+    fake.write_text('#!/bin/sh\necho "srun $@"\n')
+    fake.chmod(0o755)
+    env = dict(os.environ, PATH=f'{tmp_path}:{os.environ["PATH"]}',
+               GPUS='16', GPUS_PER_NODE='8')
+    for script, args in (('slurm_train.sh', ['cfg.py', 'work']),
+                         ('slurm_test.sh', ['cfg.py', 'ckpt.pth'])):
+        out = subprocess.run(
+            ['bash', osp.join(ROOT, 'tools', script), 'part', 'job', *args,
+             '--cfg-options', 'a=1'],
+            env=env, capture_output=True, text=True, check=True).stdout
+        assert '-p part' in out and '--ntasks=16' in out
+        assert '--ntasks-per-node=8' in out and '--launcher=slurm' in out
+        assert '--cfg-options a=1' in out
