@@ -25,6 +25,9 @@ def bcl_loss(features: Tensor,
              temperature: float = 0.1) -> Tensor:
     """Balanced contrastive loss with class-averaging and class-complement.
 
+    Computed by :class:`BCLFunction` (a fused forward with the analytic
+    gradient); the tests check both against a float64 loop over anchors.
+
     The ``2B`` contrastive views are the anchors. The keys are the views
     plus the ``C`` class prototypes, each prototype a sample of its class
     (class-complement). For anchor ``i`` of class ``y``::
@@ -74,33 +77,95 @@ def bcl_loss(features: Tensor,
 
 def _bcl_loss(features: Tensor, labels: Tensor, prototypes: Tensor,
               temperature: float) -> Tensor:
-    num_classes = prototypes.size(0)
     anchors = torch.cat(features.unbind(1), dim=0)  # (2B, D), view-major
-    keys = torch.cat([anchors, prototypes], dim=0)
-    anchor_labels = labels.repeat(2)
-    key_labels = torch.cat([
-        anchor_labels,
-        torch.arange(num_classes, device=labels.device, dtype=labels.dtype)
-    ])
-    # |K_j|: two views per sample of class j, plus its prototype.
-    class_size = torch.bincount(key_labels, minlength=num_classes)
+    return BCLFunction.apply(anchors, prototypes, labels.repeat(2),
+                             temperature)
 
-    logits = anchors @ keys.T / temperature  # (2B, 2B + C)
-    # Class-averaging weight 1 / |K_j \ {i}|, in log space.
-    same_class = anchor_labels[:, None] == key_labels[None, :]
-    log_weight = -torch.log(class_size[key_labels].to(logits.dtype) -
-                            same_class.to(logits.dtype))
-    weighted = logits + log_weight
-    weighted.diagonal().fill_(float('-inf'))  # an anchor is not its own key
-    log_denominator = torch.logsumexp(weighted, dim=1)
 
-    # Sum over positives of z_i.z_p = z_i . (sum of class keys - z_i).
-    class_sum = keys.new_zeros(num_classes, keys.size(1)).index_add_(
-        0, key_labels, keys)
-    positive_sum = (anchors *
-                    (class_sum[anchor_labels] - anchors)).sum(1) / temperature
-    num_positives = class_size[anchor_labels] - 1
-    return (log_denominator - positive_sum / num_positives).mean()
+class BCLFunction(torch.autograd.Function):
+    """Eq. 6 with its analytic gradient, at the cost of three matmuls.
+
+    With ``N = 2B`` anchors, ``M = N + C`` keys, ``S = anchors @ keys.T / T``
+    and ``w_ik = 1 / |K_{y_k} \\ {i}|`` the class-averaging weights, the loss
+    of anchor ``i`` is ``log Z_i - mean_{p in P(i)} S_ip`` with
+    ``Z_i = sum_k w_ik exp(S_ik)``, and::
+
+        dL/dS_ik = (w_ik exp(S_ik) / Z_i - [k in P(i)] / |P(i)|) / N
+
+    The only ``(M, N)`` buffer holds ``w_ik exp(S_ik - max_k S_ik)``, keys
+    along rows so that the anchor and prototype blocks are contiguous and
+    no keys matrix is ever concatenated; it is kept for the backward pass.
+    The positives need no mask: their similarities sum to
+    ``z_i . (sum of class keys - z_i)`` and their gradient to class sums.
+    """
+
+    @staticmethod
+    def forward(ctx, anchors: Tensor, prototypes: Tensor, labels: Tensor,
+                temperature: float) -> Tensor:
+        num_anchors, num_classes = anchors.size(0), prototypes.size(0)
+        # n_c = |K_c|: the class's views plus its prototype (index_add_, not
+        # bincount, which would synchronise with the host on a GPU).
+        size = torch.ones(num_classes, dtype=anchors.dtype,
+                          device=anchors.device).index_add_(
+                              0, labels, torch.ones_like(anchors[:, 0]))
+        # |P(i)| = n_y - 1 = twice the batch count of the anchor's class
+        num_positives = size[labels] - 1
+        inv_size, inv_positives = size.reciprocal(), num_positives.reciprocal()
+
+        # weighted[k, i] = w_ik exp(S_ik - max_k S_ik), keys k along rows.
+        scaled = anchors * (1.0 / temperature)
+        weighted = anchors.new_empty(num_anchors + num_classes, num_anchors)
+        by_anchor, by_prototype = weighted[:num_anchors], weighted[num_anchors:]
+        torch.mm(anchors, scaled.t(), out=by_anchor)
+        torch.mm(prototypes, scaled.t(), out=by_prototype)
+        by_anchor.diagonal().fill_(float('-inf'))  # an anchor is not a key
+        col_max = weighted.amax(dim=0)
+        weighted.sub_(col_max).exp_()
+        # Class-averaging: 1 / n_y_k, or 1 / (n_y - 1) on the own class.
+        same = labels[:, None] == labels[None, :]
+        by_anchor.mul_(torch.where(same, inv_positives[:, None],
+                                   inv_size[labels][:, None]))
+        by_prototype.mul_(inv_size[:, None])
+        own = torch.arange(num_anchors, device=anchors.device)
+        by_prototype[labels, own] *= size[labels] * inv_positives
+        denominator = weighted.sum(dim=0)
+        log_denominator = col_max + denominator.log()
+
+        # Positives: sum_p S_ip = z_i . (class sum of keys - z_i) / T.
+        anchor_class_sum = anchors.new_zeros(
+            num_classes, anchors.size(1)).index_add_(0, labels,
+                                                     anchors)[labels]
+        positive_sum = anchor_class_sum + prototypes[labels] - anchors
+        positive_mean = (scaled * positive_sum).sum(1) * inv_positives
+        ctx.save_for_backward(anchors, prototypes, labels, weighted,
+                              denominator, anchor_class_sum, positive_sum,
+                              inv_positives)
+        ctx.temperature = temperature
+        return (log_denominator - positive_mean).mean()
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor):
+        (anchors, prototypes, labels, weighted, denominator, anchor_class_sum,
+         positive_sum, inv_positives) = ctx.saved_tensors
+        num_anchors = anchors.size(0)
+        by_anchor, by_prototype = weighted[:num_anchors], weighted[num_anchors:]
+        inv_denominator = denominator.reciprocal()[:, None]
+        inv_positives = inv_positives[:, None]
+        # Softmax part, dS^T = weighted / Z (1 / N and 1 / T come last).
+        grad_anchors = torch.mm(by_anchor.t(), anchors).addmm_(
+            by_prototype.t(), prototypes).mul_(inv_denominator)
+        normalised = anchors * inv_denominator
+        grad_keys = torch.mm(by_anchor, normalised)
+        grad_prototypes = torch.mm(by_prototype, normalised)
+        # Positive part: dS_ip = -1 / |P(i)| for p in P(i); as keys, an
+        # anchor (prototype) of class c gets the other (all) anchors of c.
+        grad_anchors.sub_(positive_sum * inv_positives)
+        grad_keys.sub_((anchor_class_sum - anchors) * inv_positives)
+        grad_prototypes.index_add_(0, labels, anchors * inv_positives,
+                                   alpha=-1)
+        scale = grad_output / (num_anchors * ctx.temperature)
+        grad_anchors.add_(grad_keys).mul_(scale)
+        return grad_anchors, grad_prototypes.mul_(scale), None, None
 
 
 @MODELS.register_module()
