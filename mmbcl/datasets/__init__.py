@@ -1,13 +1,19 @@
 from .cifar_lt import CIFAR10LT, CIFAR100LT
-from .class_counts import get_class_counts
+from .class_counts import get_class_counts, get_labels
+from .long_tail_dataset import LongTailDataset
 from .lt_list_dataset import (ImageNetLT, INaturalist2018, LTListDataset,
                               PlacesLT, parse_list_file)
 from .long_tail import (LongTailMixin, long_tail_indices,
                         long_tail_profile)
+from .samplers import (ClassAwareSampler, ClassComplementSampler,
+                       ProgressivelyBalancedSampler, RepeatFactorSampler)
 from .synthetic_lt import SyntheticLT
 
 __all__ = [
     'CIFAR10LT', 'CIFAR100LT', 'get_class_counts', 'LongTailMixin',
     'long_tail_indices', 'long_tail_profile', 'SyntheticLT', 'ImageNetLT',
-    'INaturalist2018', 'LTListDataset', 'PlacesLT', 'parse_list_file'
+    'INaturalist2018', 'LTListDataset', 'PlacesLT', 'parse_list_file',
+    'get_labels', 'LongTailDataset', 'ClassAwareSampler',
+    'ClassComplementSampler', 'ProgressivelyBalancedSampler',
+    'RepeatFactorSampler'
 ]

@@ -33,3 +33,21 @@ def get_class_counts(dataset) -> np.ndarray:
     classes = dataset.metainfo.get('classes') or ()
     labels = np.asarray(dataset.get_gt_labels(), dtype=np.int64)
     return np.bincount(labels, minlength=len(classes))
+
+
+def get_labels(dataset) -> np.ndarray:
+    """The label of every item of ``dataset``, in order, ``(N,)`` int64.
+
+    For samplers: needs ``get_gt_labels()`` (every MMPretrain dataset and
+    mmbcl's ``LongTailDataset`` have it) or a ``ConcatDataset`` of such.
+    """
+    if hasattr(dataset, 'datasets') and not hasattr(dataset,
+                                                     'get_gt_labels'):
+        return np.concatenate([get_labels(d) for d in dataset.datasets])
+    if not hasattr(dataset, 'get_gt_labels'):
+        raise TypeError(
+            f'{type(dataset).__name__} has no get_gt_labels(); class-aware '
+            'samplers need the label of every item')
+    if hasattr(dataset, 'full_init'):
+        dataset.full_init()
+    return np.asarray(dataset.get_gt_labels(), dtype=np.int64)

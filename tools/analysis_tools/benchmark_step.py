@@ -14,7 +14,7 @@ CASES = [
      100, 128, 32, 64, 256),
     ('ResNet-50, 224 px, ImageNet-LT',
      dict(type='ResNet', depth=50, out_indices=(3, )), 2048, 1000, 1024, 224,
-     8, 32),
+     16, 32),
 ]
 
 

@@ -78,7 +78,7 @@ class BCLHead(ClsHead):
     Example:
         >>> head = MODELS.build(dict(type='BCLHead', num_classes=3,
         ...                          in_channels=16, feat_dim=8))
-        >>> head(torch.randn(2, 16)).shape
+        >>> head((torch.randn(2, 16), )).shape
         torch.Size([2, 3])
     """
 

@@ -1,0 +1,82 @@
+"""Shared machinery of the class-aware samplers."""
+import math
+from typing import Iterator, Optional
+
+import torch
+from mmengine.dist import get_dist_info, sync_random_seed
+from torch.utils.data import Sampler
+
+from ..class_counts import get_labels
+
+
+class ClassAwareSamplerBase(Sampler):
+    """Seeded, epoch-aware, DDP-sharded sampling driven by class labels.
+
+    A subclass draws the epoch's global order (``_global_order``) from a
+    generator seeded with ``seed + epoch``, so every rank draws the same
+    order and takes its own positions of it: shards are disjoint, equally
+    long, and the same seed and epoch give the same order.
+
+    Args:
+        dataset: A dataset with ``get_gt_labels()``.
+        seed (int, optional): Shared seed; None syncs a random one across
+            ranks, as ``DefaultSampler`` does.
+        num_samples (int, optional): Samples per epoch over all ranks.
+            Defaults to ``len(dataset)``.
+    """
+
+    def __init__(self,
+                 dataset,
+                 seed: Optional[int] = None,
+                 num_samples: Optional[int] = None):
+        self.rank, self.world_size = get_dist_info()
+        self.seed = sync_random_seed() if seed is None else seed
+        self.labels = torch.from_numpy(get_labels(dataset))
+        num_classes = len(dataset.metainfo.get('classes') or ()) or int(
+            self.labels.max()) + 1
+        self.class_counts = torch.bincount(
+            self.labels, minlength=num_classes)
+        total = len(self.labels) if num_samples is None else num_samples
+        if not isinstance(total, int) or total <= 0:
+            raise ValueError(f'{type(self).__name__}: num_samples must be a '
+                             f'positive int, got {num_samples!r}')
+        self.num_samples = math.ceil(total / self.world_size)  # per rank
+        self.total_size = self.num_samples * self.world_size
+        self.epoch = 0
+
+    def _global_order(self, generator: torch.Generator) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _shard(self, order: torch.Tensor) -> torch.Tensor:
+        return order[self.rank:self.total_size:self.world_size]
+
+    def __iter__(self) -> Iterator[int]:
+        generator = torch.Generator().manual_seed(self.seed + self.epoch)
+        return iter(self._shard(self._global_order(generator)).tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def sample_by_class_weight(self, class_weight: torch.Tensor,
+                               generator: torch.Generator) -> torch.Tensor:
+        """``total_size`` indices, class ``c`` drawn with probability
+        proportional to ``class_weight[c]``, uniformly within the class."""
+        counts = self.class_counts.double()
+        per_image = (class_weight.double() /
+                     counts.clamp(min=1))[self.labels]
+        return torch.multinomial(
+            per_image, self.total_size, replacement=True, generator=generator)
+
+
+def image_index_of_class(labels: torch.Tensor):
+    """Indices sorted by class and each class's start offset."""
+    order = torch.argsort(labels, stable=True)
+    counts = torch.bincount(labels)
+    starts = torch.cumsum(counts, 0) - counts
+    return order, starts, counts
+
+
+__all__ = ['ClassAwareSamplerBase', 'image_index_of_class']

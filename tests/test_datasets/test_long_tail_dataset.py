@@ -1,0 +1,87 @@
+import os
+
+import cv2
+import numpy as np
+import pytest
+
+import mmbcl  # noqa: F401
+from mmbcl.datasets import LongTailDataset, get_class_counts, long_tail_profile
+from mmpretrain.registry import DATASETS
+
+
+def custom_folder(root, per_class=30, classes=('ant', 'bee', 'cat', 'dog')):
+    """An ImageNet-style class-folder tree CustomDataset reads."""
+    for name in classes:
+        os.makedirs(os.path.join(root, name))
+        for i in range(per_class):
+            cv2.imwrite(os.path.join(root, name, f'{i}.png'),
+                        np.full((4, 4, 3), i, dtype=np.uint8))
+
+
+def test_wraps_custom_dataset_folder(tmp_path):
+    custom_folder(str(tmp_path))
+    dataset = DATASETS.build(
+        dict(type='LongTailDataset', imb_factor=0.1,
+             dataset=dict(type='CustomDataset', data_root=str(tmp_path),
+                          pipeline=[dict(type='LoadImageFromFile')])))
+    want = long_tail_profile(30, 4, 0.1)
+    assert dataset.class_counts.tolist() == want
+    assert get_class_counts(dataset).tolist() == want
+    assert len(dataset) == sum(want)
+    assert dataset[len(dataset) - 1]['img'].shape == (4, 4, 3)
+    assert dataset.metainfo['classes'] == ('ant', 'bee', 'cat', 'dog')
+
+
+def test_lazy_init_respected(tmp_path):
+    custom_folder(str(tmp_path))
+    cfg = dict(type='CustomDataset', data_root=str(tmp_path), lazy_init=True)
+    dataset = LongTailDataset(cfg, imb_factor=0.5, lazy_init=True)
+    assert not dataset.dataset._fully_initialized
+    assert len(dataset) == sum(long_tail_profile(30, 4, 0.5))
+
+
+class AscendingDataset:
+    """A source whose rarest class comes first: counts 10, 20, 40, 80."""
+
+    metainfo = dict(classes=('a', 'b', 'c', 'd'))
+
+    def __init__(self):
+        self.labels = np.repeat(np.arange(4), [10, 20, 40, 80])
+
+    def get_gt_labels(self):
+        return self.labels
+
+    def get_data_info(self, idx):
+        return dict(gt_label=int(self.labels[idx]), idx=idx)
+
+    __getitem__ = get_data_info
+
+
+def test_frequency_order():
+    dataset = LongTailDataset(
+        AscendingDataset(), imb_factor=0.1, class_order='frequency')
+    # the most frequent class (d) is rank 0 and keeps all 80
+    assert dataset.class_counts.tolist() == long_tail_profile(80, 4,
+                                                              0.1)[::-1]
+    assert dataset[len(dataset) - 1]['gt_label'] == 3
+    with pytest.raises(ValueError, match='class 0 has 10 images, fewer'):
+        LongTailDataset(AscendingDataset(), imb_factor=0.1)
+
+
+def test_step_profile():
+    dataset = LongTailDataset(
+        dict(type='SyntheticLT', split='test', test_per_class=20,
+             num_classes=4), imb_factor=0.25, imb_type='step')
+    assert dataset.class_counts.tolist() == [20, 20, 5, 5]
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(imb_factor=0), 'imb_factor must be in'),
+    (dict(imb_factor=1.5), 'imb_factor must be in'),
+    (dict(imb_factor=-1), 'imb_factor must be in'),
+    (dict(imb_type='linear'), 'imb_type must be one of'),
+    (dict(class_order='random'), 'class_order must be one of'),
+])
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        LongTailDataset(dict(type='SyntheticLT', split='test'), **kwargs)
