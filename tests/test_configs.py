@@ -11,7 +11,9 @@ import mmbcl  # noqa: F401
 from mmpretrain.registry import DATASETS, MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'bcl', '*.py')))
+CONFIGS = sorted(
+    glob.glob(osp.join(ROOT, 'configs', 'bcl', '*.py')) +
+    glob.glob(osp.join(ROOT, 'configs', 'baselines', '*.py')))
 
 
 def input_size(cfg):
@@ -35,8 +37,10 @@ def test_config_builds_model(config):
     assert cfg.default_scope == 'mmpretrain'
     assert 'mmbcl' in cfg.custom_imports['imports']
     assert dict(type='ClassCountsHook') in cfg.custom_hooks
+    assert dict(type='EpochSeedHook') in cfg.custom_hooks
     model = build_model(cfg)
-    assert type(model).__name__ == 'BCLClassifier'
+    if '/bcl/' in config:
+        assert type(model).__name__ == 'BCLClassifier'
     assert model.head.num_classes == cfg.data_preprocessor.num_classes
     size = input_size(cfg)
     out = model(torch.randn(2, 3, size, size), mode='tensor')

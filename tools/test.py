@@ -22,8 +22,9 @@ def parse_args():
     parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
         '--out',
-        help='dump the predictions (pred_label, pred_score, gt_label per '
-        'sample) to this pickle file')
+        help='write labels, predictions, training class counts and class '
+        'feature means to this .pkl file (DumpLTResults), the input of '
+        'tools/analysis_tools/')
     parser.add_argument(
         '--amp', action='store_true', help='enable automatic mixed precision')
     parser.add_argument(
@@ -65,7 +66,7 @@ def main():
         cfg.test_evaluator = list(cfg.test_evaluator) if isinstance(
             cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
         cfg.test_evaluator.append(
-            dict(type='DumpResults', out_file_path=args.out))
+            dict(type='DumpLTResults', out_file_path=args.out))
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.test()

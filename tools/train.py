@@ -12,7 +12,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import setup_cpu_distributed
+from mmbcl.utils import find_resume_checkpoint, setup_cpu_distributed
 
 
 def parse_args():
@@ -72,8 +72,10 @@ def merge_args(cfg, args):
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
+        # the newest complete checkpoint, even if the job was killed while
+        # saving one; none yet: start from scratch, as mmengine does
         cfg.resume = True
-        cfg.load_from = None
+        cfg.load_from = find_resume_checkpoint(cfg.work_dir)
     elif args.resume is not None:
         if not osp.isfile(args.resume):
             raise FileNotFoundError(

@@ -3,9 +3,11 @@ _base_ = ['mmpretrain::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['mmbcl'], allow_failed_imports=False)
 
-# Carries the training set's class counts to LogitAdjustLoss, BCLHead's
-# checks, ShotAccuracy and into checkpoints (for test-only runs).
-custom_hooks = [dict(type='ClassCountsHook')]
+# ClassCountsHook carries the training set's class counts to
+# LogitAdjustLoss, BCLHead's checks, ShotAccuracy and into checkpoints (for
+# test-only runs). EpochSeedHook reseeds every epoch from (seed, epoch,
+# rank), so a resumed run repeats the uninterrupted one.
+custom_hooks = [dict(type='ClassCountsHook'), dict(type='EpochSeedHook')]
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),

@@ -38,7 +38,10 @@ contrastive_view = [
 train_dataloader = dict(
     batch_size=64,
     num_workers=1,
-    persistent_workers=True,
+    # a fresh worker each epoch, seeded from EpochSeedHook's stream: the
+    # augmentations differ every epoch and a resumed run repeats them exactly
+    persistent_workers=False,
+    worker_init_fn=dict(type='seed_worker_from_torch'),
     dataset=dict(
         type='SyntheticLT',
         split='train',

@@ -1,3 +1,6 @@
-from .hooks import ClassCountsHook
+from .hooks import (ClassCountsHook, EpochSeedHook, epoch_seed,
+                    seed_worker_from_torch)
 
-__all__ = ['ClassCountsHook']
+__all__ = [
+    'ClassCountsHook', 'EpochSeedHook', 'epoch_seed', 'seed_worker_from_torch'
+]

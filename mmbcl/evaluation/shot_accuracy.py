@@ -1,10 +1,20 @@
 """ShotAccuracy: top-1 plus many / medium / few-shot accuracy."""
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
 
 from mmpretrain.registry import METRICS
+
+
+def shot_groups(class_counts: Sequence[int], many_shot_thr: int = 100,
+                few_shot_thr: int = 20) -> Dict[str, np.ndarray]:
+    """Boolean class masks of the many / medium / few-shot groups."""
+    counts = np.asarray(class_counts)
+    return dict(
+        many=counts > many_shot_thr,
+        medium=(counts >= few_shot_thr) & (counts <= many_shot_thr),
+        few=counts < few_shot_thr)
 
 
 @METRICS.register_module()
@@ -83,11 +93,8 @@ class ShotAccuracy(BaseMetric):
         class_acc = np.divide(hits, totals, out=np.zeros(num_classes),
                               where=seen)
         metrics = dict(top1=100.0 * hits.sum() / max(totals.sum(), 1))
-        groups = dict(
-            many=self.class_counts > self.many_shot_thr,
-            medium=(self.class_counts >= self.few_shot_thr) &
-            (self.class_counts <= self.many_shot_thr),
-            few=self.class_counts < self.few_shot_thr)
+        groups = shot_groups(self.class_counts, self.many_shot_thr,
+                             self.few_shot_thr)
         for name, members in groups.items():
             if (members & seen).any():
                 metrics[name] = 100.0 * float(class_acc[members & seen].mean())

@@ -9,7 +9,11 @@ exactly these, nothing else, so resuming and testing from a checkpoint work
 while a checkpoint smuggling any other global (``os.system``, ...) is still
 refused by torch.
 """
+import glob
+import os.path as osp
 import pickle
+import zipfile
+from typing import Optional
 
 import numpy as np
 import torch
@@ -81,3 +85,38 @@ def allow_mmengine_checkpoint_globals() -> None:
     add_safe_globals = getattr(torch.serialization, 'add_safe_globals', None)
     if add_safe_globals is not None:
         add_safe_globals(MMENGINE_CHECKPOINT_GLOBALS)
+
+
+def is_complete_checkpoint(path: str) -> bool:
+    """Whether ``path`` is a whole ``torch.save`` file (a zip whose central
+    directory is intact: a file cut off while being written is not)."""
+    if not osp.isfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return bool(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def find_resume_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint to resume from: the newest complete one.
+
+    MMEngine's ``last_checkpoint`` pointer is trusted when it names a
+    complete file; when it is missing, empty or points at a truncated file
+    (a job killed while saving), the newest complete ``*.pth`` in
+    ``work_dir`` is used instead.
+
+    Returns:
+        str | None: A checkpoint path, or None if there is none.
+    """
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            named = f.read().strip()
+        if named and is_complete_checkpoint(named):
+            return named
+    candidates = sorted(
+        glob.glob(osp.join(work_dir, '*.pth')), key=osp.getmtime,
+        reverse=True)
+    return next((c for c in candidates if is_complete_checkpoint(c)), None)

@@ -9,9 +9,11 @@ import sys
 import pytest
 
 from mmbcl.datasets import long_tail_profile
+from mmbcl.evaluation import load_lt_results
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(ROOT, 'configs', 'bcl', 'resnet8_synthetic_lt_demo.py')
+DEMO_TB = osp.join(ROOT, 'tests', 'data', 'demo_tensorboard.py')
 # The demo, shrunk: 366 training images (a many-shot class included).
 TINY = [
     'train_dataloader.dataset.n_max=150', 'train_dataloader.batch_size=48',
@@ -50,7 +52,7 @@ def train_losses(work_dir):
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory):
     work_dir = str(tmp_path_factory.mktemp('demo'))
-    proc = run('tools/train.py', DEMO, '--work-dir', work_dir,
+    proc = run('tools/train.py', DEMO_TB, '--work-dir', work_dir,
                '--cfg-options', 'train_cfg.max_epochs=3', *TINY)
     return work_dir, proc
 
@@ -64,9 +66,23 @@ def test_train_learns_and_saves(trained):
     assert 'overall' in proc.stdout and 'few' in proc.stdout
 
 
+def test_loss_parts_in_tensorboard(trained):
+    from tensorboard.backend.event_processing.event_accumulator import \
+        EventAccumulator
+    work_dir, _ = trained
+    events = glob.glob(
+        osp.join(work_dir, '*', 'vis_data', 'events.out.tfevents.*'))
+    assert events
+    accumulator = EventAccumulator(events[0])
+    accumulator.Reload()
+    tags = set(accumulator.Tags()['scalars'])
+    assert {'loss', 'loss_cls', 'loss_bcl', 'shot/top1', 'shot/few'} <= tags
+    assert len(accumulator.Scalars('loss_bcl')) == 3 * ITERS
+
+
 def test_resume_continues(trained):
     work_dir, _ = trained
-    proc = run('tools/train.py', DEMO, '--work-dir', work_dir, '--resume',
+    proc = run('tools/train.py', DEMO_TB, '--work-dir', work_dir, '--resume',
                '--cfg-options', 'train_cfg.max_epochs=4', *TINY)
     log = proc.stdout + proc.stderr
     assert 'resumed epoch: 3' in log, log[-3000:]
@@ -79,12 +95,15 @@ def test_test_from_checkpoint(trained, tmp_path):
     out = str(tmp_path / 'results.pkl')
     proc = run('tools/test.py', DEMO, osp.join(work_dir, 'epoch_3.pth'),
                '--work-dir', str(tmp_path), '--out', out, '--cfg-options',
-               'val_dataloader.dataset.test_per_class=10')
+               'test_dataloader.dataset.test_per_class=10')
     log = proc.stdout + proc.stderr
     assert 'from the checkpoint' in log
     for key in ('shot/top1', 'shot/many', 'shot/medium', 'shot/few'):
         assert key in log
-    assert osp.isfile(out)
+    results = load_lt_results(out)
+    assert results['class_counts'] == long_tail_profile(150, 10, 0.01)
+    assert results['gt_labels'].shape == (100, )
+    assert results['class_feature_means'].shape == (10, 128)
 
 
 def test_num_classes_mismatch_is_reported(tmp_path):

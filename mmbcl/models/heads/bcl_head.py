@@ -1,5 +1,5 @@
 """BCLHead: cosine classifier + contrastive MLP + prototype MLP."""
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -125,6 +125,22 @@ class BCLHead(ClsHead):
     def forward(self, feats: Tuple[Tensor]) -> Tensor:
         """Classifier logits."""
         return self.fc(self.pre_logits(feats))
+
+    def predict(self, feats: Tuple[Tensor],
+                data_samples: Optional[List[DataSample]] = None
+                ) -> List[DataSample]:
+        """Classifier predictions of the single test view.
+
+        Each sample also gets its normalised contrastive feature as
+        ``contrast_feat``, for ``SimplexGeometry`` and the analysis tools
+        (one small MLP pass; metrics that do not use it ignore it).
+        """
+        x = self.pre_logits(feats)
+        predictions = self._get_predictions(self.fc(x), data_samples)
+        contrast = F.normalize(self.contrast_mlp(x), dim=1).detach()
+        for sample, feature in zip(predictions, contrast):
+            sample.set_field(feature, 'contrast_feat')
+        return predictions
 
     def prototypes(self) -> Tensor:
         """``(C, feat_dim)`` normalised class prototypes."""

@@ -68,6 +68,12 @@ def bcl_loss(features: Tensor,
                          f'{features.size(2)}), got {tuple(prototypes.shape)}')
     num_classes = prototypes.size(0)
     check_labels(labels, num_classes, 'BCLLoss')
+    # A NaN/Inf would silently turn the loss into NaN; fail loudly instead
+    # (on a GPU as a device-side assertion, without a host sync).
+    torch._assert_async(
+        torch.isfinite(features).all() & torch.isfinite(prototypes).all(),
+        'BCLLoss: the contrastive features or prototypes contain NaN/Inf '
+        '(diverged training? lower the learning rate or check the data)')
     with torch.autocast(features.device.type, enabled=False):
         # Similarities, exps and logs in fp32 (or better) even under AMP.
         dtype = torch.promote_types(features.dtype, torch.float32)
@@ -77,7 +83,8 @@ def bcl_loss(features: Tensor,
 
 def _bcl_loss(features: Tensor, labels: Tensor, prototypes: Tensor,
               temperature: float) -> Tensor:
-    anchors = torch.cat(features.unbind(1), dim=0)  # (2B, D), view-major
+    # (2B, D), view-major: all first views, then all second views
+    anchors = features.transpose(0, 1).reshape(-1, features.size(2))
     return BCLFunction.apply(anchors, prototypes, labels.repeat(2),
                              temperature)
 

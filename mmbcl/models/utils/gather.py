@@ -7,6 +7,23 @@ import torch.distributed as dist
 from torch import Tensor
 
 
+class _ContiguousGrad(torch.autograd.Function):
+    """Identity whose backward hands on a contiguous gradient.
+
+    The all-gather's backward sends gradient slices between ranks, and gloo
+    misreads non-contiguous ones (a loss that transposes the gathered batch
+    produces such gradients).
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor) -> Tensor:
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad: Tensor) -> Tensor:
+        return grad.contiguous()
+
+
 def gather_batch(features: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
     """Concatenate every rank's ``features`` and ``labels`` (rank order).
 
@@ -39,4 +56,5 @@ def gather_batch(features: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
         # remains the public autograd-aware all-gather.
         warnings.simplefilter('ignore', FutureWarning)
         gathered = all_gather(features.contiguous())
+    gathered = [_ContiguousGrad.apply(part) for part in gathered]
     return torch.cat(gathered, dim=0), torch.cat(gathered_labels, dim=0)

@@ -107,6 +107,15 @@ class TestBCLLoss(TestCase):
             with pytest.raises(RuntimeError, match=r'outside \[0, 4\)'):
                 bcl_loss(f, torch.tensor([0, 0, 0, 1, 1, bad]), p)
 
+    def test_nan_features_raise(self):
+        f, y, p = random_inputs(0, LABELS, num_classes=4)
+        f[2, 1, 0] = float('nan')
+        with pytest.raises(RuntimeError, match='contain NaN/Inf'):
+            bcl_loss(f, y, p)
+        p[1, 1] = float('inf')
+        with pytest.raises(RuntimeError, match='contain NaN/Inf'):
+            bcl_loss(F.normalize(torch.randn(6, 2, 8), dim=-1), y, p)
+
     def test_temperature_error(self):
         with pytest.raises(ValueError, match='temperature must be > 0'):
             MODELS.build(dict(type='BCLLoss', temperature=0))

@@ -1,0 +1,98 @@
+"""The analysis tools on a small results file."""
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import mmbcl  # noqa: F401
+from mmbcl.evaluation import load_lt_results
+from mmpretrain.registry import METRICS
+from mmpretrain.structures import DataSample
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOOLS = osp.join(ROOT, 'tools', 'analysis_tools')
+COUNTS = [300, 120, 60, 25, 10, 4]
+PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
+
+
+def write_results(path, accuracy, seed=0):
+    """A results file as tools/test.py --out writes it."""
+    rng = np.random.RandomState(seed)
+    metric = METRICS.build(
+        dict(type='DumpLTResults', out_file_path=str(path)))
+    metric.set_class_counts(COUNTS)
+    batch = []
+    for label in range(len(COUNTS)):
+        for i in range(10):
+            correct = i < 10 * accuracy[label]
+            pred = label if correct else (label + 1) % len(COUNTS)
+            sample = DataSample().set_gt_label(label).set_pred_label(pred)
+            sample.set_field(
+                torch.tensor(rng.randn(8) + label), 'contrast_feat')
+            batch.append(sample.to_dict())
+    metric.process(None, batch)
+    metric.evaluate(len(batch))
+    return str(path)
+
+
+def run(tool, *args):
+    proc = subprocess.run([sys.executable, osp.join(TOOLS, tool), *args],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def assert_png(path, min_size=(300, 200)):
+    with open(path, 'rb') as f:
+        assert f.read(8) == PNG_MAGIC
+    import matplotlib.image
+    height, width = matplotlib.image.imread(path).shape[:2]
+    assert width >= min_size[0] and height >= min_size[1]
+
+
+@pytest.fixture
+def results(tmp_path):
+    return write_results(tmp_path / 'bcl.pkl', [1, 0.9, 0.8, 0.7, 0.6, 0.5])
+
+
+def test_results_file(results):
+    data = load_lt_results(results)
+    assert data['class_counts'] == COUNTS
+    assert data['gt_labels'].shape == data['pred_labels'].shape == (60, )
+    assert data['class_feature_means'].shape == (6, 8)
+
+
+def test_plot_per_class(results, tmp_path):
+    out = str(tmp_path / 'acc.png')
+    run('plot_per_class.py', results, '--out', out)
+    assert_png(out)
+
+
+def test_plot_geometry(results, tmp_path):
+    out = str(tmp_path / 'geo.png')
+    stdout = run('plot_geometry.py', results, '--out', out)
+    assert 'cos_dev' in stdout
+    assert_png(out)
+
+
+def test_shot_report(results, tmp_path):
+    ce = write_results(tmp_path / 'ce.pkl', [1, 1, 0.5, 0.3, 0.1, 0.0])
+    table = run('shot_report.py', results, ce, '--names', 'BCL', 'CE')
+    lines = table.strip().splitlines()
+    assert lines[0] == '| model | overall | many | medium | few |'
+    # BCL: many (300, 120) 95.00, medium (60, 25) 75.00, few (10, 4) 55.00
+    assert lines[2] == '| BCL | 75.00 | 95.00 | 75.00 | 55.00 |'
+    assert lines[3] == '| CE | 48.33 | 100.00 | 40.00 | 5.00 |'
+
+
+def test_not_a_results_file(tmp_path):
+    bad = tmp_path / 'bad.pkl'
+    import pickle
+    bad.write_bytes(pickle.dumps([1, 2, 3]))
+    proc = subprocess.run(
+        [sys.executable, osp.join(TOOLS, 'shot_report.py'), str(bad)],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and 'not a results file' in proc.stderr
