@@ -8,11 +8,11 @@ import argparse
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import setup_cpu_distributed
+from mmbcl.utils import load_config, setup_cpu_distributed
 
 
 def parse_args():
@@ -48,7 +48,7 @@ def main():
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(
             f'checkpoint {args.checkpoint!r} does not exist')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

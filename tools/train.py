@@ -8,11 +8,12 @@ import os
 import os.path as osp
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import find_resume_checkpoint, setup_cpu_distributed
+from mmbcl.utils import (find_resume_checkpoint, load_config,
+                         setup_cpu_distributed)
 
 
 def parse_args():
@@ -106,7 +107,7 @@ def print_shot_summary(runner) -> None:
 
 def main():
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(load_config(args.config), args)
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -3,6 +3,7 @@ from typing import List, Optional
 
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
 
@@ -11,6 +12,18 @@ from ...datasets.class_counts import get_class_counts
 
 def _receivers(objects):
     return [obj for obj in objects if hasattr(obj, 'set_class_counts')]
+
+
+def check_batch_size(runner) -> None:
+    """BCL contrasts images within a batch: refuse a batch size below 2."""
+    from ...models.classifiers import BCLClassifier
+    model = runner.model.module if is_model_wrapper(
+        runner.model) else runner.model
+    batch_size = runner.train_dataloader.batch_size
+    if isinstance(model, BCLClassifier) and batch_size < 2:
+        raise ValueError(
+            f'train_dataloader.batch_size={batch_size}: BCL contrasts the '
+            'images of a batch and needs at least 2 per batch (per GPU)')
 
 
 @HOOKS.register_module()
@@ -30,6 +43,8 @@ class ClassCountsHook(Hook):
     * before validation and testing, calls ``set_class_counts`` on every
       evaluator metric that has it.
 
+    Before training it also refuses a BCL training batch size below 2.
+
     mmbcl's base runtime config adds it to ``custom_hooks``.
     """
 
@@ -48,6 +63,7 @@ class ClassCountsHook(Hook):
             logger='current')
 
     def before_train(self, runner) -> None:
+        check_batch_size(runner)
         self._set_counts(runner,
                          get_class_counts(runner.train_dataloader.dataset),
                          'the training dataset')
