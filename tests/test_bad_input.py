@@ -22,13 +22,13 @@ LISTS = osp.join(ROOT, '..', 'shared', 'data', 'lt_lists')
 
 
 def demo_model(**head):
+    head = dict(dict(type='BCLHead', num_classes=4, in_channels=64,
+                     loss=dict(type='LogitAdjustLoss',
+                               class_counts=[9, 5, 3, 2])), **head)
     return MODELS.build(
         dict(type='BCLClassifier',
              backbone=dict(type='CifarResNet', depth=8),
-             neck=dict(type='GlobalAveragePooling'),
-             head=dict(type='BCLHead', num_classes=4, in_channels=64,
-                       loss=dict(type='LogitAdjustLoss',
-                                 class_counts=[9, 5, 3, 2]), **head)))
+             neck=dict(type='GlobalAveragePooling'), head=head))
 
 
 def train_step(model, views=3, batch=2):
