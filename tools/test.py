@@ -12,7 +12,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import load_config, setup_cpu_distributed
+from mmbcl.utils import (load_config, setup_cpu_distributed,
+                         teardown_distributed)
 
 
 def parse_args():
@@ -70,6 +71,7 @@ def main():
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.test()
+    teardown_distributed()
 
 
 if __name__ == '__main__':

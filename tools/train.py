@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
 from mmbcl.utils import (find_resume_checkpoint, load_config,
-                         setup_cpu_distributed)
+                         setup_cpu_distributed, teardown_distributed)
 
 
 def parse_args():
@@ -112,6 +112,7 @@ def main():
     runner = Runner.from_cfg(cfg)
     runner.train()
     print_shot_summary(runner)
+    teardown_distributed()
 
 
 if __name__ == '__main__':

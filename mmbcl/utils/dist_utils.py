@@ -37,3 +37,15 @@ def setup_cpu_distributed(cfg, launcher: str) -> bool:
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper
     return True
+
+
+def teardown_distributed() -> None:
+    """Wait for every rank, then destroy the process group.
+
+    Left to interpreter shutdown, gloo's threads are sometimes torn down
+    while still joinable and a rank dies with SIGABRT ("terminate called
+    without an active exception") after a successful run, failing the job.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
