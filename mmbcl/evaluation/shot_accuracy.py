@@ -1,24 +1,15 @@
 """ShotAccuracy: top-1 plus many / medium / few-shot accuracy."""
-from typing import Dict, List, Optional, Sequence
+from typing import List, Sequence
 
 import numpy as np
-from mmengine.evaluator import BaseMetric
 
 from mmpretrain.registry import METRICS
 
-
-def shot_groups(class_counts: Sequence[int], many_shot_thr: int = 100,
-                few_shot_thr: int = 20) -> Dict[str, np.ndarray]:
-    """Boolean class masks of the many / medium / few-shot groups."""
-    counts = np.asarray(class_counts)
-    return dict(
-        many=counts > many_shot_thr,
-        medium=(counts >= few_shot_thr) & (counts <= many_shot_thr),
-        few=counts < few_shot_thr)
+from .shot_groups import ShotGroupMetric
 
 
 @METRICS.register_module()
-class ShotAccuracy(BaseMetric):
+class ShotAccuracy(ShotGroupMetric):
     """Top-1 accuracy overall and by shot group of the training set.
 
     Classes with more than ``many_shot_thr`` training images are many-shot,
@@ -48,27 +39,6 @@ class ShotAccuracy(BaseMetric):
 
     default_prefix = 'shot'
 
-    def __init__(self,
-                 many_shot_thr: int = 100,
-                 few_shot_thr: int = 20,
-                 class_counts: Optional[Sequence[int]] = None,
-                 collect_device: str = 'cpu',
-                 prefix: Optional[str] = None):
-        super().__init__(collect_device=collect_device, prefix=prefix)
-        if not few_shot_thr <= many_shot_thr:
-            raise ValueError(
-                f'ShotAccuracy: few_shot_thr ({few_shot_thr}) must not '
-                f'exceed many_shot_thr ({many_shot_thr})')
-        self.many_shot_thr = many_shot_thr
-        self.few_shot_thr = few_shot_thr
-        self.class_counts = None
-        if class_counts is not None:
-            self.set_class_counts(class_counts)
-
-    def set_class_counts(self, class_counts: Sequence[int]) -> None:
-        """Set the training images per class."""
-        self.class_counts = np.asarray(class_counts, dtype=np.int64)
-
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
             self.results.append((int(sample['pred_label'][0]),
@@ -93,9 +63,7 @@ class ShotAccuracy(BaseMetric):
         class_acc = np.divide(hits, totals, out=np.zeros(num_classes),
                               where=seen)
         metrics = dict(top1=100.0 * hits.sum() / max(totals.sum(), 1))
-        groups = shot_groups(self.class_counts, self.many_shot_thr,
-                             self.few_shot_thr)
-        for name, members in groups.items():
+        for name, members in self.groups().items():
             if (members & seen).any():
                 metrics[name] = 100.0 * float(class_acc[members & seen].mean())
         return metrics

@@ -3,11 +3,10 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 import torch
-from mmengine.evaluator import BaseMetric
 
 from mmpretrain.registry import METRICS
 
-from .shot_accuracy import shot_groups
+from .shot_groups import ShotGroupMetric, shot_groups
 
 
 def class_means(features: np.ndarray, labels: np.ndarray,
@@ -35,7 +34,7 @@ def centred_cosines(means: np.ndarray):
 
 
 @METRICS.register_module()
-class SimplexGeometry(BaseMetric):
+class SimplexGeometry(ShotGroupMetric):
     """Deviation of the class-mean geometry from a regular simplex.
 
     BCL's claim (Zhu et al., 2022, sec. 3): with balanced contrastive
@@ -77,16 +76,9 @@ class SimplexGeometry(BaseMetric):
                  class_counts: Optional[Sequence[int]] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
-        super().__init__(collect_device=collect_device, prefix=prefix)
+        super().__init__(many_shot_thr, few_shot_thr, class_counts,
+                         collect_device, prefix)
         self.feature_key = feature_key
-        self.many_shot_thr = many_shot_thr
-        self.few_shot_thr = few_shot_thr
-        self.class_counts = None
-        if class_counts is not None:
-            self.set_class_counts(class_counts)
-
-    def set_class_counts(self, class_counts: Sequence[int]) -> None:
-        self.class_counts = np.asarray(class_counts, dtype=np.int64)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:

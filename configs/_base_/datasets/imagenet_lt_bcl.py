@@ -77,13 +77,5 @@ val_dataloader = dict(
 )
 # The published numbers are on the 50-per-class test split.
 test_dataloader = dict(
-    batch_size=64,
-    num_workers=8,
-    persistent_workers=True,
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='ImageNet_LT_test.txt',
-        pipeline=test_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'], ann_file='ImageNet_LT_test.txt'))
