@@ -1,6 +1,4 @@
 """Compatibility fixes for mmcv 2.2.0 under the current numpy stack."""
-import importlib.util
-
 import numpy as np
 
 MMCV_INSTALL_HINT = (
@@ -12,8 +10,10 @@ MMCV_INSTALL_HINT = (
 
 def require_mmcv() -> None:
     """Raise an ``ImportError`` naming the fix when mmcv is missing."""
-    if importlib.util.find_spec('mmcv') is None:
-        raise ImportError(MMCV_INSTALL_HINT)
+    try:
+        import mmcv  # noqa: F401
+    except ImportError as error:
+        raise ImportError(MMCV_INSTALL_HINT) from error
 
 
 def adjust_hue(img: np.ndarray,
