@@ -41,8 +41,8 @@ def get_labels(dataset) -> np.ndarray:
     For samplers: needs ``get_gt_labels()`` (every MMPretrain dataset and
     mmbcl's ``LongTailDataset`` have it) or a ``ConcatDataset`` of such.
     """
-    if hasattr(dataset, 'datasets') and not hasattr(dataset,
-                                                     'get_gt_labels'):
+    is_concat = hasattr(dataset, 'datasets')
+    if is_concat and not hasattr(dataset, 'get_gt_labels'):
         return np.concatenate([get_labels(d) for d in dataset.datasets])
     if not hasattr(dataset, 'get_gt_labels'):
         raise TypeError(

@@ -1,4 +1,4 @@
-"""List-file long-tailed benchmarks: ImageNet-LT, iNaturalist 2018, Places-LT."""
+"""List-file long-tailed benchmarks: ImageNet-LT, iNaturalist, Places-LT."""
 import os.path as osp
 from typing import List, Optional
 

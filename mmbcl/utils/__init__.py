@@ -8,6 +8,6 @@ from .mmcv_compat import adjust_hue, fix_mmcv_adjust_hue, require_mmcv
 __all__ = [
     'MMENGINE_CHECKPOINT_GLOBALS', 'allow_mmengine_checkpoint_globals',
     'find_resume_checkpoint', 'is_complete_checkpoint',
-    'load_config', 'setup_cpu_distributed', 'teardown_distributed', 'adjust_hue', 'fix_mmcv_adjust_hue',
-    'require_mmcv'
+    'load_config', 'setup_cpu_distributed', 'teardown_distributed',
+    'adjust_hue', 'fix_mmcv_adjust_hue', 'require_mmcv'
 ]

@@ -33,8 +33,8 @@ def bcl_loss(features: Tensor,
     (class-complement). For anchor ``i`` of class ``y``::
 
         loss_i = -1/|P(i)| * sum_{p in P(i)} log(
-                     exp(z_i.z_p / T) /
-                     sum_j 1/|K_j \\ {i}| sum_{k in K_j \\ {i}} exp(z_i.z_k / T))
+            exp(z_i.z_p / T) /
+            sum_j 1/|K_j \\ {i}| sum_{k in K_j \\ {i}} exp(z_i.z_k / T))
 
     where ``K_j`` are the keys of class ``j`` and ``P(i) = K_y \\ {i}``:
     each class's exp-similarities are averaged over its members, not summed
@@ -122,7 +122,8 @@ class BCLFunction(torch.autograd.Function):
         # weighted[k, i] = w_ik exp(S_ik - max_k S_ik), keys k along rows.
         scaled = anchors * (1.0 / temperature)
         weighted = anchors.new_empty(num_anchors + num_classes, num_anchors)
-        by_anchor, by_prototype = weighted[:num_anchors], weighted[num_anchors:]
+        by_anchor = weighted[:num_anchors]
+        by_prototype = weighted[num_anchors:]
         torch.mm(anchors, scaled.t(), out=by_anchor)
         torch.mm(prototypes, scaled.t(), out=by_prototype)
         by_anchor.diagonal().fill_(float('-inf'))  # an anchor is not a key
@@ -155,7 +156,8 @@ class BCLFunction(torch.autograd.Function):
         (anchors, prototypes, labels, weighted, denominator, anchor_class_sum,
          positive_sum, inv_positives) = ctx.saved_tensors
         num_anchors = anchors.size(0)
-        by_anchor, by_prototype = weighted[:num_anchors], weighted[num_anchors:]
+        by_anchor = weighted[:num_anchors]
+        by_prototype = weighted[num_anchors:]
         inv_denominator = denominator.reciprocal()[:, None]
         inv_positives = inv_positives[:, None]
         # Softmax part, dS^T = weighted / Z (1 / N and 1 / T come last).

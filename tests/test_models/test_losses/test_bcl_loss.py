@@ -38,8 +38,10 @@ def reference_bcl_loss(features, labels, prototypes, temperature):
 
 def random_inputs(seed, labels, num_classes, dim=8):
     g = torch.Generator().manual_seed(seed)
-    features = F.normalize(torch.randn(len(labels), 2, dim, generator=g), dim=-1)
-    prototypes = F.normalize(torch.randn(num_classes, dim, generator=g), dim=-1)
+    features = F.normalize(
+        torch.randn(len(labels), 2, dim, generator=g), dim=-1)
+    prototypes = F.normalize(
+        torch.randn(num_classes, dim, generator=g), dim=-1)
     return features, torch.tensor(labels), prototypes
 
 
