@@ -30,9 +30,14 @@ def get_class_counts(dataset) -> np.ndarray:
         raise TypeError(
             f'cannot count classes of {type(dataset).__name__}: it has '
             'neither class_counts nor get_gt_labels()')
-    classes = dataset.metainfo.get('classes') or ()
-    labels = np.asarray(dataset.get_gt_labels(), dtype=np.int64)
-    return np.bincount(labels, minlength=len(classes))
+    labels = get_labels(dataset)
+    return np.bincount(labels, minlength=num_classes_of(dataset, labels))
+
+
+def num_classes_of(dataset, labels: np.ndarray) -> int:
+    """``len(metainfo['classes'])``, or ``max(label) + 1`` without names."""
+    named = len(dataset.metainfo.get('classes') or ())
+    return named or (int(labels.max()) + 1 if labels.size else 0)
 
 
 def get_labels(dataset) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 
 from mmpretrain.registry import DATASETS
 
-from .class_counts import get_labels
+from .class_counts import get_labels, num_classes_of
 from .long_tail import (IMB_TYPES, check_imb_factor, long_tail_indices,
                         long_tail_profile)
 
@@ -76,8 +76,7 @@ class LongTailDataset:
         if self._fully_initialized:
             return
         labels = get_labels(self.dataset)
-        num_classes = len(self.dataset.metainfo.get('classes') or ()) or (
-            int(labels.max()) + 1)
+        num_classes = num_classes_of(self.dataset, labels)
         counts = np.bincount(labels, minlength=num_classes)
         ranks = (np.arange(num_classes) if self.class_order == 'given' else
                  np.argsort(-counts, kind='stable'))

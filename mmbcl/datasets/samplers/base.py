@@ -6,7 +6,7 @@ import torch
 from mmengine.dist import get_dist_info, sync_random_seed
 from torch.utils.data import Sampler
 
-from ..class_counts import get_labels
+from ..class_counts import get_labels, num_classes_of
 
 
 class ClassAwareSamplerBase(Sampler):
@@ -32,10 +32,13 @@ class ClassAwareSamplerBase(Sampler):
         self.rank, self.world_size = get_dist_info()
         self.seed = sync_random_seed() if seed is None else seed
         self.labels = torch.from_numpy(get_labels(dataset))
-        num_classes = len(dataset.metainfo.get('classes') or ()) or int(
-            self.labels.max()) + 1
+        num_classes = num_classes_of(dataset, self.labels.numpy())
         self.class_counts = torch.bincount(
             self.labels, minlength=num_classes)
+        # the indices of class c are by_class[class_starts[c]:][:counts[c]]
+        self.by_class = torch.argsort(self.labels, stable=True)
+        self.class_starts = torch.cumsum(self.class_counts,
+                                         0) - self.class_counts
         total = len(self.labels) if num_samples is None else num_samples
         if not isinstance(total, int) or total <= 0:
             raise ValueError(f'{type(self).__name__}: num_samples must be a '
@@ -71,12 +74,4 @@ class ClassAwareSamplerBase(Sampler):
             per_image, self.total_size, replacement=True, generator=generator)
 
 
-def image_index_of_class(labels: torch.Tensor):
-    """Indices sorted by class and each class's start offset."""
-    order = torch.argsort(labels, stable=True)
-    counts = torch.bincount(labels)
-    starts = torch.cumsum(counts, 0) - counts
-    return order, starts, counts
-
-
-__all__ = ['ClassAwareSamplerBase', 'image_index_of_class']
+__all__ = ['ClassAwareSamplerBase']

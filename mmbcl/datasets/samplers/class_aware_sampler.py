@@ -3,7 +3,7 @@ import torch
 
 from mmpretrain.registry import DATA_SAMPLERS
 
-from .base import ClassAwareSamplerBase, image_index_of_class
+from .base import ClassAwareSamplerBase
 
 
 @DATA_SAMPLERS.register_module()
@@ -29,7 +29,7 @@ class ClassAwareSampler(ClassAwareSamplerBase):
         present = torch.nonzero(self.class_counts).squeeze(1)
         picks = present[torch.randint(
             len(present), (self.total_size, ), generator=generator)]
-        by_class, starts, counts = image_index_of_class(self.labels)
+        counts = self.class_counts
         order = torch.empty(self.total_size, dtype=torch.long)
         slots = torch.argsort(picks, stable=True)
         taken = torch.bincount(picks, minlength=len(counts))
@@ -43,7 +43,8 @@ class ClassAwareSampler(ClassAwareSamplerBase):
                 torch.randperm(have, generator=generator)
                 for _ in range(-(-need // have))
             ]
-            queue = by_class[starts[c] + torch.cat(passes)[:need]]
+            queue = self.by_class[self.class_starts[c] +
+                                  torch.cat(passes)[:need]]
             order[slots[filled:filled + need]] = queue
             filled += need
         return order

@@ -5,7 +5,7 @@ import torch
 
 from mmpretrain.registry import DATA_SAMPLERS
 
-from .base import ClassAwareSamplerBase, image_index_of_class
+from .base import ClassAwareSamplerBase
 
 
 @DATA_SAMPLERS.register_module()
@@ -47,7 +47,7 @@ class ClassComplementSampler(ClassAwareSamplerBase):
         self.total_size = self.num_samples * self.world_size
 
     def _global_order(self, generator: torch.Generator) -> torch.Tensor:
-        by_class, starts, counts = image_index_of_class(self.labels)
+        counts = self.class_counts
         # rarest first, ties at random, empty classes never
         shuffled = torch.randperm(len(counts), generator=generator)
         tail_first = shuffled[torch.argsort(counts[shuffled], stable=True)]
@@ -66,7 +66,10 @@ class ClassComplementSampler(ClassAwareSamplerBase):
                 len(self.labels), (self.num_complement - len(absent), ),
                 generator=generator)
             batches.append(
-                torch.cat([batch, by_class[starts[absent] + offsets], fill]))
+                torch.cat([
+                    batch, self.by_class[self.class_starts[absent] + offsets],
+                    fill
+                ]))
         return torch.cat(batches)
 
     def _shard(self, order: torch.Tensor) -> torch.Tensor:
