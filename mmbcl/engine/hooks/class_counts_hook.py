@@ -1,6 +1,9 @@
 """ClassCountsHook: carry the training set's class counts where needed."""
+import itertools
 from typing import List, Optional
 
+import torch
+import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
@@ -12,6 +15,28 @@ from ...datasets.class_counts import get_class_counts
 
 def _receivers(objects):
     return [obj for obj in objects if hasattr(obj, 'set_class_counts')]
+
+
+def model_device(model: nn.Module) -> Optional[torch.device]:
+    """The device of the model's first parameter (or buffer), if any."""
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        return tensor.device
+    return None
+
+
+def follow_device(module: nn.Module, device: Optional[torch.device]) -> None:
+    """Move every buffer of ``module`` that is not on ``device`` there.
+
+    The runner moves the model to its device (and wraps it in DDP) before
+    any hook runs; state a ``set_*`` method creates afterwards must land
+    on that device too, whatever the receiver does itself.
+    """
+    if device is None:
+        return
+    for owner in module.modules():
+        for name, buffer in owner._buffers.items():
+            if buffer is not None and buffer.device != device:
+                owner._buffers[name] = buffer.to(device)
 
 
 def check_batch_size(runner) -> None:
@@ -36,12 +61,16 @@ class ClassCountsHook(Hook):
     split). Nobody types a count list into a config: this hook
 
     * before training, counts the training dataset and calls
-      ``set_class_counts`` on every model module that has it;
+      ``set_class_counts`` on every model module that has it; whatever
+      state a receiver creates lands on the model's device (the runner has
+      moved the model by then), so it works on GPUs, under DDP and after
+      resuming;
     * stores the counts in every checkpoint (``meta['class_counts']``) and
       reads them back when a checkpoint is loaded, so a test-only run from
       a checkpoint knows them;
     * before validation and testing, calls ``set_class_counts`` on every
-      evaluator metric that has it.
+      evaluator metric that has it. Metrics collect their results on the
+      CPU (MMEngine's ``BaseMetric`` does), so their counts stay there.
 
     Before training it also refuses a BCL training batch size below 2.
 
@@ -55,8 +84,10 @@ class ClassCountsHook(Hook):
 
     def _set_counts(self, runner, counts, source: str) -> None:
         self.class_counts = [int(c) for c in counts]
+        device = model_device(runner.model)
         for module in _receivers(runner.model.modules()):
             module.set_class_counts(self.class_counts)
+            follow_device(module, device)
         print_log(
             f'ClassCountsHook: {len(self.class_counts)} classes, '
             f'{sum(self.class_counts)} training images (from {source})',

@@ -46,19 +46,27 @@ class LogitAdjustLoss(nn.Module):
         self.reduction = reduction
         self.loss_weight = loss_weight
         # Derived from the dataset each run, so not saved in checkpoints.
-        self.register_buffer('log_prior', None, persistent=False)
+        # An empty buffer until the counts are known: being a real tensor,
+        # it follows ``.to()`` / ``.cuda()``, so the prior set later (by
+        # ``ClassCountsHook``, after the runner moved the model) lands on
+        # the module's device.
+        self.register_buffer('log_prior', torch.empty(0), persistent=False)
         if class_counts is not None:
             self.set_class_counts(class_counts)
 
     def set_class_counts(self, class_counts: Sequence[int]) -> None:
-        """Set the prior from per-class training image counts."""
+        """Set the prior from per-class training image counts.
+
+        The prior is placed on the device ``log_prior`` already sits on,
+        i.e. wherever the module was moved.
+        """
         counts = torch.as_tensor(class_counts, dtype=torch.float64)
         if counts.dim() != 1 or counts.numel() == 0 or (counts <= 0).any():
             raise ValueError('LogitAdjustLoss: class_counts must be a '
                              'non-empty list of positive counts, got '
                              f'{list(class_counts)}')
-        device = None if self.log_prior is None else self.log_prior.device
-        self.log_prior = (counts / counts.sum()).log().float().to(device)
+        self.log_prior = (counts / counts.sum()).log().float().to(
+            self.log_prior.device)
 
     def forward(self,
                 cls_score: Tensor,
@@ -80,7 +88,7 @@ class LogitAdjustLoss(nn.Module):
         Returns:
             Tensor: The weighted loss.
         """
-        if self.log_prior is None:
+        if self.log_prior.numel() == 0:
             raise RuntimeError(
                 'LogitAdjustLoss has no class counts: add '
                 "dict(type='ClassCountsHook') to custom_hooks (mmbcl's base "

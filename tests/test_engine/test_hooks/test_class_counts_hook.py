@@ -1,0 +1,113 @@
+"""ClassCountsHook: counts reach the model, on the model's device.
+
+No GPU is needed to catch a tensor left on the wrong device: the model is
+moved to the ``meta`` device (as the runner moves it to the GPU before any
+hook runs), the hook sets the class counts, and the whole ``BCLHead.loss``
+runs on meta tensors. A tensor created on the CPU then fails with
+``Tensor on device cpu is not on the expected device meta``.
+"""
+from types import SimpleNamespace
+
+import pytest
+import torch
+from mmengine.config import Config
+
+import mmbcl  # noqa: F401
+from mmbcl.engine.hooks import ClassCountsHook
+from mmpretrain.registry import DATASETS, HOOKS, MODELS
+from mmpretrain.structures import DataSample
+
+DEMO = 'configs/bcl/resnet8_synthetic_lt_demo.py'
+
+
+def demo_model():
+    cfg = Config.fromfile(DEMO)
+    return MODELS.build(cfg.model)
+
+
+def fake_runner(model, batch_size=4):
+    dataset = DATASETS.build(dict(type='SyntheticLT', n_max=100))
+    loader = SimpleNamespace(dataset=dataset, batch_size=batch_size)
+    return SimpleNamespace(model=model, train_dataloader=loader)
+
+
+def every_tensor(model):
+    """Parameters, buffers (also non-persistent) and tensor attributes."""
+    for module in model.modules():
+        for name, tensor in module.named_parameters(recurse=False):
+            yield f'{type(module).__name__}.{name}', tensor
+        for name, tensor in module.named_buffers(recurse=False):
+            yield f'{type(module).__name__}.{name}', tensor
+        for name, value in vars(module).items():
+            if isinstance(value, torch.Tensor):
+                yield f'{type(module).__name__}.{name}', value
+
+
+def head_loss_on_meta(model, batch_size=4):
+    feats = torch.randn(3 * batch_size, model.head.in_channels,
+                        device='meta')
+    samples = [DataSample().set_gt_label(i % 10) for i in range(batch_size)]
+    return model.head.loss((feats, ), samples)
+
+
+@pytest.mark.parametrize('path', ['before_train', 'after_load_checkpoint'])
+def test_state_follows_the_model_to_its_device(path):
+    model = demo_model().to('meta')  # the runner moves the model first
+    runner = fake_runner(model)
+    hook = HOOKS.build(dict(type='ClassCountsHook'))
+    if path == 'before_train':
+        hook.before_train(runner)
+    else:  # resume / test from a checkpoint
+        hook.after_load_checkpoint(
+            runner, dict(meta=dict(class_counts=[50, 30, 9, 5, 4, 3, 2, 2,
+                                                 1, 1])))
+    devices = {name: t.device for name, t in every_tensor(model)}
+    assert set(devices.values()) == {torch.device('meta')}, devices
+    losses = head_loss_on_meta(model)
+    assert set(losses) == {'loss_cls', 'loss_bcl'}
+    for value in losses.values():
+        assert value.device.type == 'meta' and value.dim() == 0
+
+
+def test_prior_set_before_the_move_follows_it():
+    model = demo_model()
+    hook = ClassCountsHook()
+    hook.before_train(fake_runner(model))
+    model.to('meta')
+    assert model.head.loss_module.log_prior.device.type == 'meta'
+    head_loss_on_meta(model)
+
+
+def test_hook_moves_state_a_receiver_leaves_behind():
+    """Any receiver's state follows the model, not only mmbcl's losses."""
+
+    class CPUReceiver(torch.nn.Module):
+
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(2, 2)
+            self.register_buffer('counts', None)
+
+        def set_class_counts(self, counts):
+            self.counts = torch.tensor(counts)  # always on the CPU
+
+    model = torch.nn.Sequential(CPUReceiver()).to('meta')
+    ClassCountsHook()._set_counts(
+        SimpleNamespace(model=model), [3, 2, 1], 'a test')
+    assert model[0].counts.device.type == 'meta'
+
+
+def test_counts_go_to_metrics_on_the_cpu():
+    metric = SimpleNamespace(counts=None)
+    metric.set_class_counts = lambda c: setattr(metric, 'counts', c)
+    hook = ClassCountsHook()
+    hook._set_counts(SimpleNamespace(model=torch.nn.Linear(1, 1)), [2, 1],
+                     'a test')
+    hook.before_val(SimpleNamespace(
+        val_evaluator=SimpleNamespace(metrics=[metric])))
+    assert metric.counts == [2, 1]
+
+
+def test_batch_size_one_refused():
+    with pytest.raises(ValueError, match='batch_size=1'):
+        ClassCountsHook().before_train(fake_runner(demo_model(), 1))
