@@ -6,8 +6,14 @@ custom_imports = dict(imports=['mmbcl'], allow_failed_imports=False)
 # ClassCountsHook carries the training set's class counts to
 # LogitAdjustLoss, BCLHead's checks, ShotAccuracy and into checkpoints (for
 # test-only runs). EpochSeedHook reseeds every epoch from (seed, epoch,
-# rank), so a resumed run repeats the uninterrupted one.
-custom_hooks = [dict(type='ClassCountsHook'), dict(type='EpochSeedHook')]
+# rank), so a resumed run repeats the uninterrupted one. NonFiniteLossHook
+# stops a diverged fp32 run (the losses pass NaN/Inf on, so that AMP's loss
+# scaler can skip an overflowed step) and logs the skipped steps under AMP.
+custom_hooks = [
+    dict(type='ClassCountsHook'),
+    dict(type='EpochSeedHook'),
+    dict(type='NonFiniteLossHook', interval=50, patience=20),
+]
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),

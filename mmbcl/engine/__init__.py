@@ -1,6 +1,7 @@
-from .hooks import (ClassCountsHook, EpochSeedHook, epoch_seed,
-                    seed_worker_from_torch)
+from .hooks import (ClassCountsHook, EpochSeedHook, NonFiniteLossHook,
+                    epoch_seed, seed_worker_from_torch)
 
 __all__ = [
-    'ClassCountsHook', 'EpochSeedHook', 'epoch_seed', 'seed_worker_from_torch'
+    'ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossHook', 'epoch_seed',
+    'seed_worker_from_torch'
 ]

@@ -1,6 +1,8 @@
 from .class_counts_hook import ClassCountsHook
 from .epoch_seed_hook import EpochSeedHook, epoch_seed, seed_worker_from_torch
+from .non_finite_loss_hook import NonFiniteLossHook
 
 __all__ = [
-    'ClassCountsHook', 'EpochSeedHook', 'epoch_seed', 'seed_worker_from_torch'
+    'ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossHook', 'epoch_seed',
+    'seed_worker_from_torch'
 ]

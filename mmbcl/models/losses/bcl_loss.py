@@ -1,4 +1,6 @@
 """Balanced contrastive loss (Zhu et al., CVPR 2022, eq. 6)."""
+import contextlib
+
 import torch
 import torch.nn as nn
 from torch import Tensor
@@ -68,17 +70,22 @@ def bcl_loss(features: Tensor,
                          f'{features.size(2)}), got {tuple(prototypes.shape)}')
     num_classes = prototypes.size(0)
     check_labels(labels, num_classes, 'BCLLoss')
-    # A NaN/Inf would silently turn the loss into NaN; fail loudly instead
-    # (on a GPU as a device-side assertion, without a host sync).
-    torch._assert_async(
-        torch.isfinite(features).all() & torch.isfinite(prototypes).all(),
-        'BCLLoss: the contrastive features or prototypes contain NaN/Inf '
-        '(diverged training? lower the learning rate or check the data)')
-    with torch.autocast(features.device.type, enabled=False):
+    # Non-finite features (an fp16 overflow under AMP) give a non-finite
+    # loss, passed on like any PyTorch loss: AMP's loss scaler then skips
+    # the step, and ``NonFiniteLossHook`` stops a run that has diverged.
+    with no_autocast(features.device.type):
         # Similarities, exps and logs in fp32 (or better) even under AMP.
         dtype = torch.promote_types(features.dtype, torch.float32)
         return _bcl_loss(features.to(dtype), labels, prototypes.to(dtype),
                          temperature)
+
+
+def no_autocast(device_type: str):
+    """A context that disables autocast on ``device_type`` (a no-op where
+    autocast does not exist, e.g. the ``meta`` device)."""
+    if torch.amp.is_autocast_available(device_type):
+        return torch.autocast(device_type, enabled=False)
+    return contextlib.nullcontext()
 
 
 def _bcl_loss(features: Tensor, labels: Tensor, prototypes: Tensor,
