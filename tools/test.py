@@ -12,8 +12,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import (load_config, setup_cpu_distributed,
-                         teardown_distributed)
+from mmbcl.utils import (check_checkpoint, load_config,
+                         setup_cpu_distributed, teardown_distributed)
 
 
 def parse_args():
@@ -46,9 +46,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(
-            f'checkpoint {args.checkpoint!r} does not exist')
+    check_checkpoint(args.checkpoint, 'tools/test.py')
     cfg = load_config(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:

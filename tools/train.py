@@ -12,8 +12,9 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import (find_resume_checkpoint, load_config,
-                         setup_cpu_distributed, teardown_distributed)
+from mmbcl.utils import (check_checkpoint, find_resume_checkpoint,
+                         load_config, setup_cpu_distributed,
+                         teardown_distributed)
 
 
 def parse_args():
@@ -78,9 +79,7 @@ def merge_args(cfg, args):
         cfg.resume = True
         cfg.load_from = find_resume_checkpoint(cfg.work_dir)
     elif args.resume is not None:
-        if not osp.isfile(args.resume):
-            raise FileNotFoundError(
-                f'--resume: checkpoint {args.resume!r} does not exist')
+        check_checkpoint(args.resume, '--resume')
         cfg.resume = True
         cfg.load_from = args.resume
     if args.auto_scale_lr:
@@ -88,6 +87,8 @@ def merge_args(cfg, args):
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if cfg.get('load_from') and '://' not in cfg.load_from:
+        check_checkpoint(cfg.load_from, 'load_from')
     return cfg
 
 

@@ -12,6 +12,7 @@ refused by torch.
 import glob
 import os.path as osp
 import pickle
+import re
 import zipfile
 from typing import Optional
 
@@ -88,24 +89,89 @@ def allow_mmengine_checkpoint_globals() -> None:
 
 
 def is_complete_checkpoint(path: str) -> bool:
-    """Whether ``path`` is a whole ``torch.save`` file (a zip whose central
-    directory is intact: a file cut off while being written is not)."""
+    """Whether ``path`` is a whole ``torch.save`` file (a zip holding a
+    ``data.pkl``, whose central directory is intact: a file cut off while
+    being written is not)."""
     if not osp.isfile(path):
         return False
     try:
         with zipfile.ZipFile(path) as archive:
-            return bool(archive.namelist())
+            return any(name.endswith('data.pkl')
+                       for name in archive.namelist())
     except (zipfile.BadZipFile, OSError):
         return False
 
 
+CHECKPOINT_EXPECTED = ('expected an MMEngine checkpoint written by '
+                       'torch.save, such as work_dirs/<config>/epoch_N.pth '
+                       'or the output of tools/model_converters')
+
+
+def check_checkpoint(path: str, source: str = 'checkpoint') -> None:
+    """Refuse, with one message, any file that is not a loadable checkpoint.
+
+    Checked without unpickling anything: the file exists, is a complete
+    ``torch.save`` archive (not random bytes, text, or a file cut off while
+    being written), and references no Python global beyond tensors and the
+    ones :func:`allow_mmengine_checkpoint_globals` allows. The message
+    names the file and what was expected, and never suggests loading with
+    ``weights_only=False``.
+
+    Args:
+        path (str): The checkpoint file.
+        source (str): Where the path came from (``--resume``,
+            ``load_from``, ...), for the message.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: ``path`` is not a checkpoint mmbcl loads.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{source}: checkpoint {path!r} does not '
+                                'exist')
+    if not is_complete_checkpoint(path):
+        raise ValueError(
+            f'{source}: {path!r} ({osp.getsize(path)} bytes) is not a '
+            'complete checkpoint (another kind of file, or one cut off '
+            f'while being written); {CHECKPOINT_EXPECTED}')
+    find_unsafe = getattr(torch.serialization,
+                          'get_unsafe_globals_in_checkpoint', None)
+    if find_unsafe is None:  # pragma: no cover - torch < 2.5
+        return
+    allow_mmengine_checkpoint_globals()
+    try:
+        unsafe = find_unsafe(path)
+    except Exception as error:  # a zip that torch cannot read
+        raise ValueError(f'{source}: {path!r} is not a readable checkpoint '
+                         f'({error}); {CHECKPOINT_EXPECTED}') from None
+    if unsafe:
+        raise ValueError(
+            f'{source}: {path!r} references Python objects that a '
+            f'checkpoint does not need ({", ".join(unsafe[:5])}); mmbcl '
+            f'refuses to unpickle it; {CHECKPOINT_EXPECTED}')
+
+
+#: Checkpoints MMEngine's ``CheckpointHook`` saves with the optimizer and
+#: parameter-scheduler state; ``best_*.pth`` and converted weights lack both.
+RESUMABLE_NAME = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
+
+
+def is_resumable_checkpoint(path: str) -> bool:
+    """Whether ``path`` is a complete ``epoch_N.pth`` / ``iter_N.pth``."""
+    return bool(RESUMABLE_NAME.match(
+        osp.basename(path))) and is_complete_checkpoint(path)
+
+
 def find_resume_checkpoint(work_dir: str) -> Optional[str]:
-    """The checkpoint to resume from: the newest complete one.
+    """The checkpoint to resume from: the newest complete resumable one.
 
     MMEngine's ``last_checkpoint`` pointer is trusted when it names a
-    complete file; when it is missing, empty or points at a truncated file
-    (a job killed while saving), the newest complete ``*.pth`` in
-    ``work_dir`` is used instead.
+    complete ``epoch_N.pth`` / ``iter_N.pth``; when it is missing, empty or
+    points at a truncated file (a job killed while saving), the newest
+    complete such file in ``work_dir`` is used instead. ``best_*.pth`` and
+    any other ``.pth`` never qualify: MMEngine saves them without the
+    optimizer and scheduler state, and resuming from one would silently
+    restart momentum and the learning-rate schedule.
 
     Returns:
         str | None: A checkpoint path, or None if there is none.
@@ -114,9 +180,9 @@ def find_resume_checkpoint(work_dir: str) -> Optional[str]:
     if osp.isfile(pointer):
         with open(pointer) as f:
             named = f.read().strip()
-        if named and is_complete_checkpoint(named):
+        if named and is_resumable_checkpoint(named):
             return named
     candidates = sorted(
         glob.glob(osp.join(work_dir, '*.pth')), key=osp.getmtime,
         reverse=True)
-    return next((c for c in candidates if is_complete_checkpoint(c)), None)
+    return next((c for c in candidates if is_resumable_checkpoint(c)), None)

@@ -1,5 +1,7 @@
 import os
 import pickle
+import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -7,7 +9,8 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 
 import mmbcl  # noqa: F401
-from mmbcl.utils.checkpoint import history_buffer_getattr
+from mmbcl.utils.checkpoint import (check_checkpoint, find_resume_checkpoint,
+                                    history_buffer_getattr)
 
 
 class Planted:
@@ -45,3 +48,71 @@ def test_restricted_getattr():
         history_buffer_getattr(HistoryBuffer, '__init__')
     with pytest.raises(pickle.UnpicklingError, match='refusing getattr'):
         history_buffer_getattr(os, 'system')
+
+
+def save(path, **state):
+    torch.save(dict(state_dict={'w': torch.ones(1)}, **state), path)
+    return str(path)
+
+
+def test_resume_never_picks_a_best_checkpoint(tmp_path):
+    """``best_*.pth`` has no optimizer / scheduler state: never resume it,
+    even when it is the newest file or ``last_checkpoint`` names it."""
+    epoch = save(tmp_path / 'epoch_2.pth', optimizer={}, param_schedulers=[])
+    time.sleep(0.01)
+    best = save(tmp_path / 'best_shot_top1_epoch_2.pth')
+    save(tmp_path / 'converted.pth')
+    os.utime(epoch, (1, 1))  # the oldest file
+    assert find_resume_checkpoint(str(tmp_path)) == epoch
+    (tmp_path / 'last_checkpoint').write_text(best)
+    assert find_resume_checkpoint(str(tmp_path)) == epoch
+    it = save(tmp_path / 'iter_300.pth', optimizer={})
+    (tmp_path / 'last_checkpoint').write_text(it)
+    assert find_resume_checkpoint(str(tmp_path)) == it
+
+
+def test_resume_finds_nothing_without_resumable_files(tmp_path):
+    save(tmp_path / 'best_shot_top1_epoch_4.pth')
+    assert find_resume_checkpoint(str(tmp_path)) is None
+
+
+def test_check_checkpoint_accepts_an_mmengine_checkpoint(tmp_path):
+    hub = MessageHub('ckpt_check_test')
+    hub.update_scalar('train/loss', np.float64(0.5))
+    check_checkpoint(save(tmp_path / 'epoch_1.pth', meta=dict(epoch=1),
+                          message_hub=hub.state_dict()))
+
+
+@pytest.mark.parametrize('content, match', [
+    (os.urandom(100), r"'.*x.pth' \(100 bytes\) is not a complete checkpoint"),
+    (b'hello\n', r'\(6 bytes\) is not a complete checkpoint'),
+    (b'', r'\(0 bytes\) is not a complete checkpoint'),
+])
+def test_check_checkpoint_refuses_other_files(tmp_path, content, match):
+    path = tmp_path / 'x.pth'
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=match) as error:
+        check_checkpoint(str(path), 'here')
+    assert 'weights_only' not in str(error.value)
+    assert str(error.value).startswith('here: ')
+
+
+def test_check_checkpoint_refuses_a_zip_that_is_not_one(tmp_path):
+    path = tmp_path / 'x.pth'
+    with zipfile.ZipFile(path, 'w') as archive:
+        archive.writestr('readme.txt', 'not a checkpoint')
+    with pytest.raises(ValueError, match='is not a complete checkpoint'):
+        check_checkpoint(str(path))
+
+
+def test_check_checkpoint_refuses_planted_globals(tmp_path):
+    path = tmp_path / 'planted.pth'
+    torch.save({'state_dict': {}, 'meta': Planted()}, path)
+    with pytest.raises(ValueError, match=r'(posix|os)\.system') as error:
+        check_checkpoint(str(path))
+    assert 'weights_only' not in str(error.value)
+
+
+def test_check_checkpoint_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="'nope.pth' does not exist"):
+        check_checkpoint('nope.pth')
