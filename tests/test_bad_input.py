@@ -18,7 +18,6 @@ from mmpretrain.registry import DATA_SAMPLERS, DATASETS, MODELS
 from mmpretrain.structures import DataSample
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-LISTS = osp.join(ROOT, '..', 'shared', 'data', 'lt_lists')
 
 
 def demo_model(**head):

@@ -1,11 +1,13 @@
-# The demo for the multi-process soak: every rank records its pid and the
-# validation metrics it sees (tests/data/test_hooks.py).
+# The demo for the multi-process soak: every rank records its pid, the
+# validation metrics it sees and its weights after training
+# (tests/data/rank_hooks.py).
 _base_ = ['../../configs/bcl/resnet8_synthetic_lt_demo.py']
 
 custom_imports = dict(
-    imports=['mmbcl', 'tests.data.test_hooks'], allow_failed_imports=False)
+    imports=['mmbcl', 'tests.data.rank_hooks'], allow_failed_imports=False)
 custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='EpochSeedHook'),
+    dict(type='NonFiniteLossHook'),
     dict(type='RecordRankHook'),
 ]

@@ -7,9 +7,7 @@ import pytest
 import mmbcl  # noqa: F401
 from mmpretrain.registry import DATASETS
 
-LISTS = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), '..',
-    'shared', 'data', 'lt_lists')
+from tests.lt_lists import fixture, full_list
 
 
 def build(type_, ann_file, **kwargs):
@@ -18,19 +16,51 @@ def build(type_, ann_file, **kwargs):
              check_files=False, **kwargs))
 
 
+def check_first_line(dataset, path):
+    first = open(path).readline().split()
+    info = dataset.get_data_info(0)
+    assert info['img_path'] == osp.join('/nonexistent', first[0])
+    assert info['gt_label'] == int(first[1])
+
+
+def counts_of(path, classes):
+    labels = [int(line.split()[1]) for line in open(path) if line.strip()]
+    return np.bincount(labels, minlength=classes)
+
+
+@pytest.mark.parametrize('type_, name, classes', [
+    ('ImageNetLT', 'ImageNet_LT_val_one_per_class.txt', 1000),
+    ('ImageNetLT', 'ImageNet_LT_test_first300.txt', 1000),
+    ('INaturalist2018', 'iNaturalist18_val_first300.txt', 8142),
+])
+def test_list_fixtures(type_, name, classes):
+    """Excerpts of the real lists, shipped with the repository."""
+    path = fixture(name)
+    dataset = build(type_, path)
+    assert len(dataset.class_counts) == classes
+    np.testing.assert_array_equal(dataset.class_counts,
+                                  counts_of(path, classes))
+    assert len(dataset) == sum(1 for line in open(path) if line.strip())
+    check_first_line(dataset, path)
+
+
+def test_one_per_class_fixture_covers_every_class():
+    dataset = build('ImageNetLT', fixture('ImageNet_LT_val_one_per_class.txt'))
+    np.testing.assert_array_equal(dataset.class_counts, np.ones(1000))
+
+
 @pytest.mark.parametrize('type_, name, classes, per_class', [
     ('ImageNetLT', 'ImageNet_LT_val.txt', 1000, 20),
     ('ImageNetLT', 'ImageNet_LT_test.txt', 1000, 50),
     ('INaturalist2018', 'iNaturalist18_val.txt', 8142, 3),
 ])
-def test_real_list_files(type_, name, classes, per_class):
-    dataset = build(type_, osp.join(LISTS, name))
+def test_full_list_files(type_, name, classes, per_class):
+    """The whole benchmark lists (skipped where ../shared is absent)."""
+    path = full_list(name)
+    dataset = build(type_, path)
     assert len(dataset.class_counts) == classes
     assert set(dataset.class_counts.tolist()) == {per_class}
-    first = open(osp.join(LISTS, name)).readline().split()
-    info = dataset.get_data_info(0)
-    assert info['img_path'] == osp.join('/nonexistent', first[0])
-    assert info['gt_label'] == int(first[1])
+    check_first_line(dataset, path)
 
 
 def write(tmp_path, text):
@@ -66,6 +96,7 @@ def test_missing_image_named(tmp_path):
 
 def test_class_counts_feed_the_hook():
     from mmbcl.datasets import get_class_counts
-    dataset = build('ImageNetLT', osp.join(LISTS, 'ImageNet_LT_val.txt'))
+    path = fixture('ImageNet_LT_test_first300.txt')
+    dataset = build('ImageNetLT', path)
     np.testing.assert_array_equal(get_class_counts(dataset),
-                                  np.full(1000, 20))
+                                  counts_of(path, 1000))

@@ -13,12 +13,13 @@ from mmengine.runner import load_checkpoint
 
 import mmbcl  # noqa: F401
 from mmpretrain.registry import MODELS
+from tests.lt_lists import fixture
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONVERTER = osp.join(ROOT, 'tools', 'model_converters',
                      'bcl_official_to_mmbcl.py')
-LIST = osp.join(ROOT, '..', 'shared', 'data', 'lt_lists',
-                'ImageNet_LT_val.txt')
+# one image per class: a real ImageNet-LT list excerpt shipped as a fixture
+LIST = fixture('ImageNet_LT_val_one_per_class.txt')
 
 
 def mlp(dim_in, feat_dim):
@@ -55,7 +56,7 @@ def test_official_resnext50_converts(tmp_path):
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         model = MODELS.build(cfg.model)
     checkpoint = load_checkpoint(model, dst, strict=True)
-    assert checkpoint['meta']['class_counts'] == [20] * 1000
+    assert checkpoint['meta']['class_counts'] == [1] * 1000
     model.eval()
     encoder.fc = nn.Identity()
     encoder.eval()

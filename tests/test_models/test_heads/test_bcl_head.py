@@ -2,6 +2,7 @@ from unittest import TestCase
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 import mmbcl  # noqa: F401
 from mmpretrain.registry import MODELS
@@ -32,9 +33,16 @@ class TestBCLHead(TestCase):
         torch.testing.assert_close(head.fc.weight.norm(dim=1), torch.ones(4))
 
     def test_cosine_scale(self):
-        head = MODELS.build(dict(self.DEFAULT_ARGS, scale=30.0))
-        logits = head((torch.randn(6, 16), ))
-        self.assertLessEqual(logits.abs().max().item(), 30.0 + 1e-4)
+        for scale in (30.0, 16.0):
+            head = MODELS.build(dict(self.DEFAULT_ARGS, scale=scale))
+            x = torch.randn(6, 16)
+            want = scale * F.normalize(x, dim=1) @ F.normalize(
+                head.fc.weight, dim=1).t()
+            torch.testing.assert_close(head((x, )), want)
+            # a feature along a class vector scores exactly the scale
+            along = 3 * head.fc.weight[:2].detach()
+            torch.testing.assert_close(head((along, )).diagonal(),
+                                       torch.full((2, ), scale))
 
     def test_loss_parts_logged_separately(self):
         head = MODELS.build(self.DEFAULT_ARGS)
@@ -53,9 +61,15 @@ class TestBCLHead(TestCase):
 
     def test_predict(self):
         head = MODELS.build(self.DEFAULT_ARGS).eval()
-        preds = head.predict((torch.randn(3, 16), ))
+        x = torch.randn(3, 16)
+        preds = head.predict((x, ))
         self.assertEqual(len(preds), 3)
         self.assertEqual(preds[0].pred_score.shape, (4, ))
+        want = F.normalize(head.contrast_mlp(x), dim=1)
+        for pred, feature in zip(preds, want):
+            self.assertEqual(pred.contrast_feat.shape, (8, ))
+            torch.testing.assert_close(pred.contrast_feat, feature)
+            self.assertAlmostEqual(pred.contrast_feat.norm().item(), 1, 5)
 
     def test_wrong_in_channels_error(self):
         head = MODELS.build(self.DEFAULT_ARGS)

@@ -1,5 +1,5 @@
-"""Test hooks: KillHook kills training the way a cluster does;
-RecordRankHook records what each rank sees.
+"""Hooks for the multi-process tests: KillHook kills training the way a
+cluster does; RecordRankHook records what each rank sees and computes.
 
 KillHook:
 
@@ -47,7 +47,8 @@ class KillHook(Hook):
 
 @HOOKS.register_module()
 class RecordRankHook(Hook):
-    """Write each rank's pid and validation metrics into the work dir."""
+    """Write each rank's pid, validation metrics and, after training, its
+    own copy of the model's parameters and buffers into the work dir."""
 
     def before_run(self, runner):
         with open(f'{runner.work_dir}/pid_rank{runner.rank}', 'w') as f:
@@ -58,3 +59,14 @@ class RecordRankHook(Hook):
         with open(f'{runner.work_dir}/metrics_rank{runner.rank}.jsonl',
                   'a') as f:
             f.write(json.dumps(metrics, sort_keys=True) + '\n')
+
+    def after_train(self, runner):
+        import torch
+        from mmengine.model import is_model_wrapper
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        torch.save(
+            dict(params={k: v.detach().cpu()
+                         for k, v in model.named_parameters()},
+                 buffers={k: v.cpu() for k, v in model.named_buffers()}),
+            f'{runner.work_dir}/model_rank{runner.rank}.pt')
