@@ -13,6 +13,7 @@ from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
 from mmbcl.utils import (check_checkpoint, find_resume_checkpoint,
+                         hold_global_batch, launched_world_size,
                          load_config, setup_cpu_distributed,
                          teardown_distributed)
 
@@ -87,6 +88,9 @@ def merge_args(cfg, args):
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if 'train_dataloader.batch_size' not in (args.cfg_options or {}):
+        # an explicit per-process batch size wins over global_batch_size
+        hold_global_batch(cfg, launched_world_size(args.launcher))
     if cfg.get('load_from') and '://' not in cfg.load_from:
         check_checkpoint(cfg.load_from, 'load_from')
     return cfg
