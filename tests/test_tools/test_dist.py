@@ -14,8 +14,9 @@ CONFIG = osp.join(ROOT, 'tests', 'data', 'tiny_imagenet_lt.py')
 COUNTS = [12, 8, 5, 3, 2, 2]
 
 
-def make_tree(root):
-    """JPEGs under train/ and val/ with ImageNet-LT style list files."""
+def make_tree(root, size=(40, 48)):
+    """JPEGs (``size`` = height, width) under train/ and val/ with
+    ImageNet-LT style list files."""
     rng = np.random.RandomState(0)
     lines = {'train': [], 'val': []}
     for split, counts in (('train', COUNTS), ('val', [2] * len(COUNTS))):
@@ -23,7 +24,7 @@ def make_tree(root):
             folder = osp.join(root, split, f'n{label:08d}')
             os.makedirs(folder, exist_ok=True)
             for i in range(count):
-                img = rng.randint(0, 256, (40, 48, 3), dtype=np.uint8)
+                img = rng.randint(0, 256, (*size, 3), dtype=np.uint8)
                 img[:, :, label % 3] = 40 * label
                 name = f'{split}/n{label:08d}/{i}.JPEG'
                 cv2.imwrite(osp.join(root, name), img)

@@ -1,0 +1,102 @@
+"""The GPU smoke suite: mmbcl where users run it (skipped without CUDA).
+
+Run it on a GPU machine with ``python -m pytest -m cuda tests -v``:
+
+* the hooks' state on the GPU and the whole head loss there;
+* the demo trains a few iterations in fp32, fp16 AMP and bf16 AMP, and
+  ``tools/test.py`` evaluates its checkpoint;
+* the ImageNet-LT ResNeXt-50 recipe trains 5 iterations with AMP on
+  generated 224 px images;
+* the loss benchmark runs with ``--device cuda``.
+"""
+import glob
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from tests.test_tools.test_dist import make_tree
+
+pytestmark = pytest.mark.cuda
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEMO = 'configs/bcl/resnet8_synthetic_lt_demo.py'
+SHORT_DEMO = [
+    'train_dataloader.dataset.n_max=150', 'train_dataloader.num_workers=2',
+    'val_dataloader.dataset.test_per_class=10', 'train_cfg.max_epochs=2',
+    'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2',
+    'default_hooks.logger.interval=1'
+]
+
+
+def run(*args, timeout=600):
+    proc = subprocess.run([sys.executable, *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+def logged_losses(work_dir):
+    losses = []
+    for path in glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                   'scalars.json')):
+        with open(path) as f:
+            losses += [json.loads(line)['loss'] for line in f
+                       if '"loss"' in line]
+    return losses
+
+
+def test_state_and_loss_on_the_gpu():
+    from tests.test_engine.test_hooks.test_class_counts_hook import (
+        demo_model, every_tensor, fake_runner)
+    from mmbcl.engine.hooks import ClassCountsHook
+    from mmpretrain.structures import DataSample
+    model = demo_model().cuda()
+    ClassCountsHook().before_train(fake_runner(model))
+    assert {t.device.type for _, t in every_tensor(model)} == {'cuda'}
+    feats = torch.randn(12, model.head.in_channels, device='cuda',
+                        requires_grad=True)
+    samples = [DataSample().set_gt_label(i % 10) for i in range(4)]
+    losses = model.head.loss((feats, ), samples)
+    sum(losses.values()).backward()
+    assert all(torch.isfinite(v) for v in losses.values())
+
+
+@pytest.mark.parametrize('precision', ['fp32', 'fp16', 'bf16'])
+def test_demo_trains_and_tests_on_cuda(tmp_path, precision):
+    work_dir = str(tmp_path)
+    extra = {'fp32': [], 'fp16': ['--amp'],
+             'bf16': ['--amp']}[precision]
+    options = list(SHORT_DEMO)
+    if precision == 'bf16':
+        options.append('optim_wrapper.dtype=bfloat16')
+    run('tools/train.py', DEMO, '--work-dir', work_dir, *extra,
+        '--cfg-options', *options)
+    losses = logged_losses(work_dir)
+    assert losses and all(map(torch.isfinite, torch.tensor(losses)))
+    out = run('tools/test.py', DEMO, osp.join(work_dir, 'epoch_2.pth'),
+              '--work-dir', str(tmp_path / 'test'), '--cfg-options',
+              'test_dataloader.dataset.test_per_class=10')
+    assert 'shot/top1' in out
+
+
+def test_resnext50_imagenet_lt_amp_5_iterations(tmp_path):
+    root = str(tmp_path / 'data')
+    make_tree(root, size=(256, 320))
+    work_dir = str(tmp_path / 'work')
+    run('tools/train.py', 'tests/data/resnext50_imagenet_lt_5iters.py',
+        '--work-dir', work_dir, '--amp', '--cfg-options',
+        f'train_dataloader.dataset.data_root={root}')
+    losses = logged_losses(work_dir)
+    assert len(losses) == 5 and all(map(torch.isfinite,
+                                        torch.tensor(losses)))
+    assert osp.isfile(osp.join(work_dir, 'iter_5.pth'))
+
+
+def test_loss_benchmark_on_cuda():
+    out = run('tools/analysis_tools/benchmark.py', '--only', 'loss',
+              '--device', 'cuda', '--rounds', '5')
+    assert 'CIFAR-10' in out and 'iNaturalist' in out
