@@ -9,24 +9,33 @@ from mmbcl.models.losses import bcl_loss
 from mmpretrain.registry import MODELS
 
 
-def reference_bcl_loss(features, labels, prototypes, temperature):
-    """Eq. 6 of the paper written out, one anchor at a time, in float64."""
-    f, p = features.double(), prototypes.double()
-    batch, num_classes = f.size(0), p.size(0)
+def reference_bcl_loss(features, labels, prototypes, temperature,
+                       class_averaging=True, class_complement=True):
+    """The loss written out from its equation, one anchor at a time, in
+    float64: eq. 6 of the paper with both switches on, SupCon's ``L_out``
+    (Khosla et al., 2020, eq. 2) with both off."""
+    f = features.double()
+    batch = f.size(0)
     anchors = [f[b, v] for v in range(2) for b in range(batch)]
     anchor_labels = [int(labels[b]) for v in range(2) for b in range(batch)]
-    keys = anchors + [p[c] for c in range(num_classes)]
-    key_labels = anchor_labels + list(range(num_classes))
+    keys, key_labels = list(anchors), list(anchor_labels)
+    if class_complement:
+        p = prototypes.double()
+        keys += [p[c] for c in range(p.size(0))]
+        key_labels += list(range(p.size(0)))
     total = 0
     for i, (z, y) in enumerate(zip(anchors, anchor_labels)):
         denominator = 0
-        for j in range(num_classes):
+        for j in sorted(set(key_labels)):
             members = [
                 k for k in range(len(keys)) if key_labels[k] == j and k != i
             ]
-            denominator = denominator + sum(
-                torch.exp(z @ keys[k] / temperature)
-                for k in members) / len(members)
+            if not members:
+                continue
+            class_sum = sum(
+                torch.exp(z @ keys[k] / temperature) for k in members)
+            denominator = denominator + (
+                class_sum / len(members) if class_averaging else class_sum)
         positives = [
             k for k in range(len(keys)) if key_labels[k] == y and k != i
         ]
@@ -34,6 +43,10 @@ def reference_bcl_loss(features, labels, prototypes, temperature):
             torch.log(torch.exp(z @ keys[k] / temperature) / denominator)
             for k in positives) / len(positives)
     return total / len(anchors)
+
+
+#: (class_averaging, class_complement): BCL, the two halves, SupCon
+VARIANTS = [(True, True), (True, False), (False, True), (False, False)]
 
 
 def random_inputs(seed, labels, num_classes, dim=8):
@@ -109,14 +122,70 @@ class TestBCLLoss(TestCase):
             with pytest.raises(RuntimeError, match=r'outside \[0, 4\)'):
                 bcl_loss(f, torch.tensor([0, 0, 0, 1, 1, bad]), p)
 
-    def test_nan_features_raise(self):
+    def test_variants_match_reference(self):
+        for averaging, complement in VARIANTS:
+            for seed in range(3):
+                f, y, p = random_inputs(seed, LABELS, num_classes=4)
+                got = bcl_loss(f, y, p, 0.1, class_averaging=averaging,
+                               class_complement=complement, num_classes=4)
+                want = reference_bcl_loss(f, y, p, 0.1, averaging,
+                                          complement)
+                torch.testing.assert_close(
+                    got.double(), want, rtol=1e-5, atol=1e-5)
+            f, y, p = random_inputs(5, [0, 1, 1, 2, 3, 3, 3, 4], 6)
+            got = bcl_loss(f.double(), y, p.double(), 0.2, averaging,
+                           complement, num_classes=6)
+            want = reference_bcl_loss(f, y, p, 0.2, averaging, complement)
+            torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
+
+    def test_variant_gradients_match_reference(self):
+        for averaging, complement in VARIANTS:
+            for seed in range(2):
+                f, y, p = random_inputs(seed, LABELS, num_classes=4)
+                f64 = f.double().requires_grad_()
+                p64 = p.double().requires_grad_()
+                reference_bcl_loss(f64, y, p64, 0.1, averaging,
+                                   complement).backward()
+                f32 = f.clone().requires_grad_()
+                p32 = p.clone().requires_grad_()
+                bcl_loss(f32, y, p32, 0.1, averaging, complement,
+                         num_classes=4).backward()
+                torch.testing.assert_close(
+                    f32.grad.double(), f64.grad, rtol=1e-4, atol=1e-5)
+                if complement:
+                    torch.testing.assert_close(
+                        p32.grad.double(), p64.grad, rtol=1e-4, atol=1e-5)
+                else:  # the prototypes are not used at all
+                    self.assertIsNone(p32.grad)
+
+    def test_variants_differ(self):
+        """Each switch changes the loss (none is silently ignored)."""
+        f, y, p = random_inputs(1, LABELS, num_classes=4)
+        values = {v: bcl_loss(f, y, p, 0.1, *v).item() for v in VARIANTS}
+        self.assertEqual(len(set(values.values())), 4, values)
+
+    def test_supcon_needs_no_prototypes(self):
+        f, y, _ = random_inputs(0, LABELS, num_classes=4)
+        loss = MODELS.build(dict(type='BCLLoss', class_averaging=False,
+                                 class_complement=False))
+        # num_classes from the labels when not given
+        torch.testing.assert_close(loss(f, y), loss(f, y, num_classes=9))
+        with pytest.raises(ValueError, match='needs the class prototypes'):
+            bcl_loss(f, y, None)
+
+    def test_switches_must_be_bool(self):
+        with pytest.raises(TypeError, match="class_averaging must be True "
+                           "or False, got 'yes'"):
+            MODELS.build(dict(type='BCLLoss', class_averaging='yes'))
+
+    def test_non_finite_features_pass_through(self):
+        """NaN/Inf give a non-finite loss (for AMP's scaler), not an abort."""
         f, y, p = random_inputs(0, LABELS, num_classes=4)
         f[2, 1, 0] = float('nan')
-        with pytest.raises(RuntimeError, match='contain NaN/Inf'):
-            bcl_loss(f, y, p)
+        self.assertTrue(torch.isnan(bcl_loss(f, y, p)))
+        f, y, p = random_inputs(0, LABELS, num_classes=4)
         p[1, 1] = float('inf')
-        with pytest.raises(RuntimeError, match='contain NaN/Inf'):
-            bcl_loss(F.normalize(torch.randn(6, 2, 8), dim=-1), y, p)
+        self.assertFalse(torch.isfinite(bcl_loss(f, y, p)))
 
     def test_temperature_error(self):
         with pytest.raises(ValueError, match='temperature must be > 0'):
