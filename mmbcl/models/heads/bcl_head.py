@@ -12,15 +12,19 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 
-def projection_mlp(in_channels: int, feat_dim: int) -> nn.Sequential:
-    """``in -> in -> BN -> ReLU -> feat_dim``, the authors' ``head`` shape.
+def projection_mlp(in_channels: int, feat_dim: int,
+                   hidden_channels: Optional[int] = None) -> nn.Sequential:
+    """``in -> hidden -> BN -> ReLU -> feat_dim``, the authors' ``head``.
 
-    The indices (0: Linear, 1: BN, 3: Linear) match the authors'
-    ``nn.Sequential`` so their weights map one to one.
+    ``hidden_channels`` defaults to ``in_channels`` (the authors' ImageNet
+    layout, ``2048 -> 2048 -> 1024``). The indices (0: Linear, 1: BN,
+    3: Linear) match the authors' ``nn.Sequential`` so their weights map
+    one to one.
     """
+    hidden = hidden_channels or in_channels
     return nn.Sequential(
-        nn.Linear(in_channels, in_channels), nn.BatchNorm1d(in_channels),
-        nn.ReLU(inplace=True), nn.Linear(in_channels, feat_dim))
+        nn.Linear(in_channels, hidden), nn.BatchNorm1d(hidden),
+        nn.ReLU(inplace=True), nn.Linear(hidden, feat_dim))
 
 
 class CosineClassifier(NormProduct):
@@ -57,6 +61,12 @@ class BCLHead(ClsHead):
     (``BCLLoss``; its ``loss_weight`` is the paper's beta) is applied to
     the contrastive views plus the prototypes.
 
+    With ``BCLLoss(class_complement=False)`` there is no prototype MLP
+    (nothing would train it). With ``contrast_loss=None`` there is no
+    contrastive branch at all: the head is a cosine classifier trained with
+    ``loss`` on a single view, usable by a plain ``ImageClassifier`` (the
+    LA-CE baseline, beta = 0).
+
     In training the head receives the neck features of all views
     concatenated, ``3B`` rows ordered (classification, contrastive 1,
     contrastive 2). Like the authors' model, the contrastive MLP runs over
@@ -66,13 +76,15 @@ class BCLHead(ClsHead):
         num_classes (int): Number of classes.
         in_channels (int): Channels of the (pooled) backbone/neck feature.
         feat_dim (int): Contrastive feature size. Defaults to 128.
+        hidden_channels (int, optional): Hidden width of the contrastive and
+            prototype MLPs. Defaults to ``in_channels``.
         cosine_classifier (bool): Cosine ("normed linear") classifier if
             True, plain ``nn.Linear`` if False. Defaults to True.
         scale (float): Logit scale of the cosine classifier. Defaults to 30.
         loss (dict): Classification loss. Defaults to
             ``dict(type='LogitAdjustLoss')``.
-        contrast_loss (dict): Contrastive loss. Defaults to
-            ``dict(type='BCLLoss')``.
+        contrast_loss (dict, optional): Contrastive loss; None for no
+            contrastive branch. Defaults to ``dict(type='BCLLoss')``.
         init_cfg (dict, optional): Initialisation config.
 
     Example:
@@ -86,10 +98,11 @@ class BCLHead(ClsHead):
                  num_classes: int,
                  in_channels: int,
                  feat_dim: int = 128,
+                 hidden_channels: Optional[int] = None,
                  cosine_classifier: bool = True,
                  scale: float = 30.0,
                  loss: dict = dict(type='LogitAdjustLoss'),
-                 contrast_loss: dict = dict(type='BCLLoss'),
+                 contrast_loss: Optional[dict] = dict(type='BCLLoss'),
                  init_cfg=None,
                  **kwargs):
         super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
@@ -99,17 +112,26 @@ class BCLHead(ClsHead):
             if not isinstance(value, int) or value <= 0:
                 raise ValueError(
                     f'BCLHead: {name} must be a positive int, got {value!r}')
+        if hidden_channels is not None and (
+                not isinstance(hidden_channels, int) or hidden_channels <= 0):
+            raise ValueError('BCLHead: hidden_channels must be a positive int '
+                             f'or None, got {hidden_channels!r}')
         self.num_classes = num_classes
         self.in_channels = in_channels
         if cosine_classifier:
             self.fc = CosineClassifier(in_channels, num_classes, scale)
         else:
             self.fc = nn.Linear(in_channels, num_classes)
-        self.contrast_mlp = projection_mlp(in_channels, feat_dim)
-        self.proto_mlp = projection_mlp(in_channels, feat_dim)
         self.contrast_loss = (
-            contrast_loss if isinstance(contrast_loss, nn.Module) else
-            MODELS.build(contrast_loss))
+            contrast_loss if isinstance(contrast_loss, nn.Module)
+            or contrast_loss is None else MODELS.build(contrast_loss))
+        self.contrast_mlp = self.proto_mlp = None
+        if self.contrast_loss is not None:
+            self.contrast_mlp = projection_mlp(in_channels, feat_dim,
+                                               hidden_channels)
+            if getattr(self.contrast_loss, 'class_complement', True):
+                self.proto_mlp = projection_mlp(in_channels, feat_dim,
+                                                hidden_channels)
 
     def pre_logits(self, feats: Tuple[Tensor]) -> Tensor:
         """The last stage's feature, checked against ``in_channels``."""
@@ -131,19 +153,28 @@ class BCLHead(ClsHead):
                 ) -> List[DataSample]:
         """Classifier predictions of the single test view.
 
-        Each sample also gets its normalised contrastive feature as
-        ``contrast_feat``, for ``SimplexGeometry`` and the analysis tools
-        (one small MLP pass; metrics that do not use it ignore it).
+        Each sample also gets its pooled backbone/neck feature as
+        ``backbone_feat`` and (with a contrastive branch) its normalised
+        contrastive feature as ``contrast_feat``, for ``NeuralCollapse``,
+        ``SimplexGeometry`` and the analysis tools (one small MLP pass;
+        metrics that do not use them ignore them).
         """
         x = self.pre_logits(feats)
         predictions = self._get_predictions(self.fc(x), data_samples)
+        for sample, feature in zip(predictions, x.detach()):
+            sample.set_field(feature, 'backbone_feat')
+        if self.contrast_mlp is None:
+            return predictions
         contrast = F.normalize(self.contrast_mlp(x), dim=1).detach()
         for sample, feature in zip(predictions, contrast):
             sample.set_field(feature, 'contrast_feat')
         return predictions
 
-    def prototypes(self) -> Tensor:
-        """``(C, feat_dim)`` normalised class prototypes."""
+    def prototypes(self) -> Optional[Tensor]:
+        """``(C, feat_dim)`` normalised class prototypes (None without a
+        prototype MLP)."""
+        if self.proto_mlp is None:
+            return None
         return F.normalize(self.proto_mlp(self.fc.weight), dim=1)
 
     def loss(self, feats: Tuple[Tensor], data_samples: List[DataSample],
@@ -152,27 +183,32 @@ class BCLHead(ClsHead):
 
         Args:
             feats (tuple[Tensor]): Neck features of the 3 views
-                concatenated, ``(3B, in_channels)`` in the last item.
+                concatenated, ``(3B, in_channels)`` in the last item (one
+                view, ``(B, in_channels)``, without a contrastive branch).
             data_samples (list[DataSample]): The ``B`` samples' labels.
 
         Returns:
-            dict: ``loss_cls`` (alpha * LA-CE) and ``loss_bcl``
-            (beta * BCL).
+            dict: ``loss_cls`` (alpha * LA-CE) and, with a contrastive
+            branch, ``loss_bcl`` (beta * BCL).
         """
         x = self.pre_logits(feats)
         batch_size = len(data_samples)
-        if x.size(0) != 3 * batch_size:
+        views = 1 if self.contrast_loss is None else 3
+        if x.size(0) != views * batch_size:
             raise ValueError(
-                f'BCLHead.loss expects 3 views x {batch_size} samples = '
-                f'{3 * batch_size} feature rows, got {x.size(0)}')
+                f'BCLHead.loss expects {views} view(s) x {batch_size} samples '
+                f'= {views * batch_size} feature rows, got {x.size(0)}')
         labels = torch.cat([s.gt_label for s in data_samples]).to(x.device)
-        logits = self.fc(x[:batch_size])
-        z = F.normalize(self.contrast_mlp(x), dim=1)
-        views = torch.stack(z[batch_size:].split(batch_size), dim=1)
-        return dict(
-            loss_cls=self.loss_module(
-                logits, labels, avg_factor=batch_size, **kwargs),
-            loss_bcl=self.contrast_loss(views, labels, self.prototypes()))
+        losses = dict(loss_cls=self.loss_module(
+            self.fc(x[:batch_size]), labels, avg_factor=batch_size,
+            **kwargs))
+        if self.contrast_loss is not None:
+            z = F.normalize(self.contrast_mlp(x), dim=1)
+            contrast = torch.stack(z[batch_size:].split(batch_size), dim=1)
+            losses['loss_bcl'] = self.contrast_loss(
+                contrast, labels, self.prototypes(),
+                num_classes=self.num_classes)
+        return losses
 
     def set_class_counts(self, class_counts: Sequence[int]) -> None:
         """Check the training set against ``num_classes``; pass it on.

@@ -78,7 +78,7 @@ class TestBCLHead(TestCase):
 
     def test_wrong_view_count_error(self):
         head = MODELS.build(self.DEFAULT_ARGS)
-        with pytest.raises(ValueError, match='3 views x 2 samples'):
+        with pytest.raises(ValueError, match=r'3 view\(s\) x 2 samples'):
             head.loss((torch.randn(4, 16), ), samples([0, 1]))
 
     def test_num_classes_mismatch_error(self):
@@ -89,3 +89,40 @@ class TestBCLHead(TestCase):
     def test_bad_num_classes_error(self):
         with pytest.raises(ValueError, match='num_classes must be a positive'):
             MODELS.build(dict(self.DEFAULT_ARGS, num_classes=0))
+
+    def test_hidden_channels(self):
+        head = MODELS.build(dict(self.DEFAULT_ARGS, hidden_channels=32))
+        for mlp in (head.contrast_mlp, head.proto_mlp):
+            self.assertEqual(
+                [tuple(m.weight.shape) for m in (mlp[0], mlp[1], mlp[3])],
+                [(32, 16), (32, ), (8, 32)])
+        default = MODELS.build(self.DEFAULT_ARGS)  # in_channels wide
+        self.assertEqual(tuple(default.contrast_mlp[0].weight.shape),
+                         (16, 16))
+        with pytest.raises(ValueError, match='hidden_channels must be a '
+                           'positive int or None, got 0'):
+            MODELS.build(dict(self.DEFAULT_ARGS, hidden_channels=0))
+
+    def test_no_prototype_mlp_without_class_complement(self):
+        head = MODELS.build(dict(
+            self.DEFAULT_ARGS,
+            contrast_loss=dict(type='BCLLoss', class_complement=False)))
+        self.assertIsNone(head.proto_mlp)
+        self.assertIsNone(head.prototypes())
+        losses = head.loss((torch.randn(12, 16), ), samples([0, 1, 1, 3]))
+        sum(losses.values()).backward()
+        # every parameter is trained (DDP needs no find_unused_parameters)
+        for name, param in head.named_parameters():
+            self.assertIsNotNone(param.grad, name)
+
+    def test_no_contrastive_branch(self):
+        """contrast_loss=None: the LA-CE baseline on one view."""
+        head = MODELS.build(dict(self.DEFAULT_ARGS, contrast_loss=None))
+        self.assertIsNone(head.contrast_mlp)
+        self.assertIsNone(head.proto_mlp)
+        losses = head.loss((torch.randn(4, 16), ), samples([0, 1, 1, 3]))
+        self.assertEqual(set(losses), {'loss_cls'})
+        preds = head.predict((torch.randn(2, 16), ))
+        self.assertNotIn('contrast_feat', preds[0])
+        with pytest.raises(ValueError, match=r'1 view\(s\) x 2 samples'):
+            head.loss((torch.randn(6, 16), ), samples([0, 1]))
