@@ -43,16 +43,26 @@ def num_classes_of(dataset, labels: np.ndarray) -> int:
 def get_labels(dataset) -> np.ndarray:
     """The label of every item of ``dataset``, in order, ``(N,)`` int64.
 
-    For samplers: needs ``get_gt_labels()`` (every MMPretrain dataset and
-    mmbcl's ``LongTailDataset`` have it) or a ``ConcatDataset`` of such.
+    Reads ``get_gt_labels()`` (every MMPretrain dataset and mmbcl's
+    ``LongTailDataset`` have it), looks into a ``ConcatDataset``, and
+    otherwise asks each item's ``get_cat_ids`` (``ClassBalancedDataset``)
+    or ``get_data_info(i)['gt_label']`` (``RepeatDataset``, single-label
+    datasets).
     """
-    is_concat = hasattr(dataset, 'datasets')
-    if is_concat and not hasattr(dataset, 'get_gt_labels'):
-        return np.concatenate([get_labels(d) for d in dataset.datasets])
-    if not hasattr(dataset, 'get_gt_labels'):
-        raise TypeError(
-            f'{type(dataset).__name__} has no get_gt_labels(); class-aware '
-            'samplers need the label of every item')
     if hasattr(dataset, 'full_init'):
         dataset.full_init()
-    return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
+    if hasattr(dataset, 'get_gt_labels'):
+        return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
+    if hasattr(dataset, 'datasets'):  # ConcatDataset
+        return np.concatenate([get_labels(d) for d in dataset.datasets])
+    if hasattr(dataset, 'get_cat_ids'):
+        return np.asarray([dataset.get_cat_ids(i)[0]
+                           for i in range(len(dataset))], dtype=np.int64)
+    if hasattr(dataset, 'get_data_info'):
+        return np.asarray([int(np.ravel(dataset.get_data_info(i)['gt_label'])
+                               [0]) for i in range(len(dataset))],
+                          dtype=np.int64)
+    raise TypeError(
+        f'{type(dataset).__name__} has no get_gt_labels(), get_cat_ids() '
+        'or get_data_info(); class-aware samplers need the label of every '
+        'item')

@@ -26,8 +26,15 @@ class LongTailDataset:
     are exposed as ``class_counts``, like the built-in LT datasets, so
     ``LogitAdjustLoss``, ``ShotAccuracy`` and the samplers work unchanged.
 
+    It follows MMEngine's dataset-wrapper conventions (``metainfo``,
+    ``lazy_init`` / ``full_init``, ``get_data_info``, ``get_cat_ids``,
+    ``get_gt_labels``), so it composes with ``ClassBalancedDataset``,
+    ``ConcatDataset`` and ``RepeatDataset`` in either order (as config
+    dicts, as MMEngine's own wrappers do).
+
     Args:
-        dataset (dict | Dataset): The source dataset or its config.
+        dataset (dict | Dataset): The source dataset or its config, which
+            may itself be a wrapper.
         imb_factor (float): ``1 / rho`` in ``(0, 1]``. Defaults to 0.01.
         imb_type (str): ``'exp'`` or ``'step'``. Defaults to ``'exp'``.
         seed (int): Seed of the per-class selection. Defaults to 0.
@@ -98,6 +105,12 @@ class LongTailDataset:
         self.full_init()
         return np.bincount(
             self._labels, minlength=len(self.metainfo.get('classes') or ()))
+
+    def get_cat_ids(self, idx: int) -> list:
+        """The category of item ``idx``, as MMEngine's wrappers expect
+        (``ClassBalancedDataset`` reads it to oversample rare classes)."""
+        self.full_init()
+        return [int(self._labels[idx])]
 
     def get_data_info(self, idx: int) -> dict:
         self.full_init()

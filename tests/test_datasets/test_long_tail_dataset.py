@@ -85,3 +85,76 @@ def test_step_profile():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         LongTailDataset(dict(type='SyntheticLT', split='test'), **kwargs)
+
+
+SOURCE = dict(type='SyntheticLT', split='test', test_per_class=40)
+
+
+@pytest.fixture(autouse=True)
+def mmpretrain_scope():
+    """MMEngine's wrappers build what they wrap in the default scope, which
+    a runner sets from the config (``default_scope='mmpretrain'``)."""
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        yield
+
+
+LT = dict(type='LongTailDataset', dataset=SOURCE, imb_factor=0.1)
+LT_COUNTS = [40, 30, 23, 18, 14, 11, 8, 6, 5, 4]
+
+
+def label_counts(dataset):
+    from mmbcl.datasets.class_counts import get_labels
+    return np.bincount(get_labels(dataset), minlength=10)
+
+
+def test_class_balanced_dataset_oversamples_the_tail():
+    """MMEngine's ClassBalancedDataset wraps LongTailDataset (it needs
+    get_cat_ids) and repeats the rare classes."""
+    wrapped = DATASETS.build(
+        dict(type='ClassBalancedDataset', dataset=LT, oversample_thr=0.1))
+    counts = label_counts(wrapped)
+    assert (counts >= np.array(LT_COUNTS)).all()
+    # repeat factor max(1, sqrt(0.1 / f)): 2 for the rarest class (f < 0.025)
+    assert counts[-1] == 2 * LT_COUNTS[-1]
+    assert counts[-1] / counts.sum() > LT_COUNTS[-1] / sum(LT_COUNTS)
+    assert counts[0] == LT_COUNTS[0]  # frequent classes are not repeated
+    item = wrapped[len(wrapped) - 1]
+    assert item['gt_label'] == wrapped.get_cat_ids(len(wrapped) - 1)[0]
+
+
+def test_long_tail_of_a_class_balanced_dataset():
+    source = dict(type='ClassBalancedDataset', oversample_thr=0.1,
+                  dataset=dict(SOURCE, test_per_class=10))
+    dataset = DATASETS.build(
+        dict(type='LongTailDataset', dataset=source, imb_factor=0.1))
+    assert dataset.class_counts.tolist() == long_tail_profile(10, 10, 0.1)
+
+
+def test_repeat_and_concat_either_order():
+    repeated = DATASETS.build(dict(type='RepeatDataset', dataset=LT,
+                                   times=3))
+    assert len(repeated) == 3 * sum(LT_COUNTS)
+    np.testing.assert_array_equal(repeated.get_data_info(0)['img'],
+                                  DATASETS.build(LT).get_data_info(0)['img'])
+    concat = DATASETS.build(dict(type='ConcatDataset', datasets=[LT, LT]))
+    assert label_counts(concat).tolist() == [2 * c for c in LT_COUNTS]
+    assert get_class_counts(concat).tolist() == [2 * c for c in LT_COUNTS]
+    inner = DATASETS.build(dict(
+        type='LongTailDataset', imb_factor=0.1,
+        dataset=dict(type='ConcatDataset', datasets=[SOURCE, SOURCE])))
+    assert inner.class_counts.tolist() == long_tail_profile(80, 10, 0.1)
+    over_repeat = DATASETS.build(dict(
+        type='LongTailDataset', imb_factor=0.1,
+        dataset=dict(type='RepeatDataset', dataset=SOURCE, times=2)))
+    assert over_repeat.class_counts.tolist() == long_tail_profile(
+        80, 10, 0.1)
+
+
+def test_wrapper_conventions():
+    lazy = DATASETS.build(dict(LT, lazy_init=True))
+    assert not lazy._fully_initialized
+    assert lazy.metainfo['classes'] == DATASETS.build(SOURCE).metainfo[
+        'classes']
+    assert lazy.get_cat_ids(0) == [0]  # initialises on first use
+    assert lazy._fully_initialized
