@@ -1,7 +1,15 @@
 """Install mmbcl: Balanced Contrastive Learning as an MMPretrain plugin."""
+import os
 import os.path as osp
+import shutil
+import sys
 
 from setuptools import find_packages, setup
+
+#: What a non-editable install carries under mmbcl/.mim/, OpenMMLab's
+#: layout: ``mim train mmbcl resnext50_imagenet_lt.py`` and MMPretrain's
+#: model hub (``list_models('*bcl*')``) find the configs and tools there.
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def parse_requirements(fname):
@@ -19,6 +27,29 @@ def get_version():
     return scope['__version__']
 
 
+def add_mim_extension():
+    """Copy the configs, tools and model index into ``mmbcl/.mim``.
+
+    Only when building a distribution (a wheel, an sdist, a plain install);
+    an editable install reads them from the repository itself.
+    """
+    building = {'bdist_wheel', 'sdist', 'build', 'install'}
+    if not building.intersection(sys.argv[1:]):
+        return
+    here = osp.dirname(osp.abspath(__file__))
+    mim = osp.join(here, 'mmbcl', '.mim')
+    shutil.rmtree(mim, ignore_errors=True)
+    os.makedirs(mim)
+    for name in MIM_FILES:
+        src, dst = osp.join(here, name), osp.join(mim, name)
+        if osp.isdir(src):
+            shutil.copytree(
+                src, dst, ignore=shutil.ignore_patterns('__pycache__'))
+        else:
+            shutil.copyfile(src, dst)
+
+
+add_mim_extension()
 setup(
     name='mmbcl',
     version=get_version(),
@@ -29,6 +60,8 @@ setup(
     license='Apache License 2.0',
     python_requires='>=3.8',
     packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
+    package_data={'mmbcl': [f'.mim/{name}' for name in MIM_FILES] + [
+        '.mim/configs/**/*', '.mim/tools/**/*']},
     install_requires=parse_requirements('requirements/runtime.txt'),
     extras_require={
         'lite': parse_requirements('requirements/lite.txt'),

@@ -1,0 +1,83 @@
+"""A non-editable install is a complete OpenMMLab package: the wheel
+carries the configs, tools and model index under mmbcl/.mim (with the
+licence), and, installed, MMPretrain's model hub lists and builds every
+mmbcl model."""
+import glob
+import os
+import os.path as osp
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def source_files():
+    proc = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard'],
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip('not a git checkout: cannot tell the sources apart')
+    return [f for f in proc.stdout.splitlines() if osp.isfile(
+        osp.join(ROOT, f))]
+
+
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    src = tmp_path_factory.mktemp('src')
+    for name in source_files():
+        os.makedirs(osp.dirname(src / name), exist_ok=True)
+        with open(osp.join(ROOT, name), 'rb') as f:
+            (src / name).write_bytes(f.read())
+    dist = tmp_path_factory.mktemp('dist')
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', str(src),
+                    '--no-deps', '--no-build-isolation', '-q', '-w',
+                    str(dist)], check=True, capture_output=True,
+                   timeout=300)
+    return glob.glob(str(dist / 'mmbcl-*.whl'))[0]
+
+
+def test_wheel_carries_configs_tools_and_licence(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ('mmbcl/.mim/model-index.yml',
+                 'mmbcl/.mim/configs/bcl/metafile.yml',
+                 'mmbcl/.mim/configs/bcl/resnext50_imagenet_lt.py',
+                 'mmbcl/.mim/configs/_base_/default_runtime.py',
+                 'mmbcl/.mim/tools/train.py', 'mmbcl/.mim/tools/test.py',
+                 'mmbcl/.mim/tools/dist_train.sh'):
+        assert name in names, name
+    configs = glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                        recursive=True)
+    for config in configs:
+        assert 'mmbcl/.mim/' + osp.relpath(config, ROOT) in names, config
+    assert any(n.endswith('dist-info/licenses/LICENSE') for n in names)
+    assert not any('__pycache__' in n for n in names)
+
+
+def test_installed_wheel_registers_models(wheel, tmp_path):
+    target = tmp_path / 'site'
+    subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-deps',
+                    '-q', '--target', str(target), wheel], check=True,
+                   capture_output=True, timeout=300)
+    script = '''
+import os.path as osp
+import mmbcl, mmpretrain
+assert mmbcl.__file__.startswith({target!r}), mmbcl.__file__
+names = mmpretrain.list_models('*bcl*')
+print(len(names))
+for name in ('bcl_resnet8_synthetic_lt_demo', 'bcl_resnet32_cifar100_lt_r100',
+             'bcl_resnext50_imagenet_lt_rand-rand'):
+    assert name in names, name
+    model = mmpretrain.get_model(name)
+    print(name, type(model).__name__, model.head.num_classes)
+'''.format(target=str(target))
+    proc = subprocess.run(
+        [sys.executable, '-c', script], cwd=str(tmp_path),
+        env=dict(os.environ, PYTHONPATH=str(target)), capture_output=True,
+        text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.split('\n')
+    metafile = open(osp.join(ROOT, 'configs', 'bcl', 'metafile.yml')).read()
+    assert int(lines[0]) == metafile.count('  - Name: bcl_')
+    assert 'bcl_resnet32_cifar100_lt_r100 BCLClassifier 100' in lines

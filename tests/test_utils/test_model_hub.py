@@ -1,0 +1,40 @@
+"""import mmbcl registers every mmbcl config into MMPretrain's model hub."""
+import glob
+import os.path as osp
+
+import mmpretrain
+import yaml
+
+import mmbcl  # noqa: F401
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def metafile_models():
+    with open(osp.join(ROOT, 'configs', 'bcl', 'metafile.yml')) as f:
+        return yaml.safe_load(f)['Models']
+
+
+def test_every_config_is_in_the_metafile():
+    listed = {m['Config'] for m in metafile_models()}
+    configs = {
+        osp.relpath(path, ROOT)
+        for path in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                              recursive=True) if '_base_' not in path
+    }
+    assert listed == configs
+
+
+def test_list_models_and_get_model():
+    names = mmpretrain.list_models('*bcl*')
+    assert set(names) == {m['Name'] for m in metafile_models()}
+    for name in names:
+        model = mmpretrain.get_model(name)
+        assert model.head.num_classes > 1, name
+
+
+def test_results_name_their_source():
+    for model in metafile_models():
+        for result in model.get('Results', []):
+            assert result['Source'], model['Name']
+            assert 0 < result['Metrics']['Top 1 Accuracy'] < 100
