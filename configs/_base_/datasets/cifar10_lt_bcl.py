@@ -41,6 +41,8 @@ train_pipeline = [
         transforms=[classification_view, contrastive_view]),
     dict(type='PackInputs'),
 ]
+# The classification view alone, for single-view baselines (LA-CE, beta = 0).
+single_view_train_pipeline = [*classification_view, dict(type='PackInputs')]
 test_pipeline = [dict(type='PackInputs')]
 
 train_dataloader = dict(
