@@ -27,6 +27,12 @@ def parse_args():
         'feature means to this .pkl file (DumpLTResults), the input of '
         'tools/analysis_tools/')
     parser.add_argument(
+        '--out-feature',
+        default='contrast_feat',
+        help='the data-sample feature whose class means --out keeps: '
+        'contrast_feat (BCLHead\'s contrastive feature, the default) or '
+        'backbone_feat (the pooled backbone/neck feature)')
+    parser.add_argument(
         '--amp', action='store_true', help='enable automatic mixed precision')
     parser.add_argument(
         '--cfg-options',
@@ -65,7 +71,8 @@ def main():
         cfg.test_evaluator = list(cfg.test_evaluator) if isinstance(
             cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
         cfg.test_evaluator.append(
-            dict(type='DumpLTResults', out_file_path=args.out))
+            dict(type='DumpLTResults', out_file_path=args.out,
+                 feature_key=args.out_feature))
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.test()

@@ -9,7 +9,8 @@ _base_ = [
 
 model = dict(
     backbone=dict(depth=8),
-    head=dict(num_classes=10))
+    # under several processes the loss sees the whole global batch
+    head=dict(num_classes=10, contrast_loss=dict(gather_distributed=True)))
 
 data_preprocessor = dict(
     num_classes=10, mean=[127.5, 127.5, 127.5], std=[64.0, 64.0, 64.0])
@@ -35,6 +36,14 @@ contrastive_view = [
         prob=0.8),
     dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
 ]
+# The classification view alone, for the single-view baselines.
+single_view_train_pipeline = [*classification_view, dict(type='PackInputs')]
+
+# The demo holds its global batch: under tools/dist_train.sh with N processes
+# each takes 64 / N (tools/train.py), so iterations, learning rate and the
+# result stay those of one process. auto_scale_lr's base is the same 64.
+global_batch_size = 64
+auto_scale_lr = dict(base_batch_size=64)
 train_dataloader = dict(
     batch_size=64,
     num_workers=1,
@@ -63,21 +72,27 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
 test_dataloader = val_dataloader
+# Accuracy by shot group, and the neural-collapse geometry of the
+# contrastive and backbone features (logged each validation).
+val_evaluator = [dict(type='ShotAccuracy'), dict(type='NeuralCollapse')]
+test_evaluator = val_evaluator
 
+# lr 0.05 over 20 epochs: at lr 0.1 over 12 epochs some seeds had not
+# converged (overall 40 % at seed 1 against 80 % at seed 0).
 optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
+    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [
     # The cosine classifier (scale 30) needs the warm-up from ~0.
     dict(type='LinearLR', start_factor=0.001, by_epoch=True, begin=0, end=2,
          convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=2, T_max=10,
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=2, T_max=18,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=12, val_interval=6)
+train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=10)
 val_cfg = dict()
 test_cfg = dict()
 
 default_hooks = dict(
     logger=dict(interval=10),
-    checkpoint=dict(interval=6, max_keep_ckpts=2))
+    checkpoint=dict(interval=10, max_keep_ckpts=2))
 randomness = dict(seed=0)

@@ -96,3 +96,50 @@ def test_not_a_results_file(tmp_path):
         [sys.executable, osp.join(TOOLS, 'shot_report.py'), str(bad)],
         capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and 'not a results file' in proc.stderr
+
+
+def test_plot_geometry_side_by_side(results, tmp_path):
+    ce = write_results(tmp_path / 'ce.pkl', [1, 1, 0.5, 0.3, 0.1, 0.0], 1)
+    out = str(tmp_path / 'both.png')
+    stdout = run('plot_geometry.py', ce, results, '--names', 'CE', 'BCL',
+                 '--out', out)
+    assert '[CE]' in stdout and '[BCL]' in stdout
+    assert_png(out, min_size=(900, 300))  # two heatmaps wide
+
+
+def write_run(work_dir, records):
+    """A run's scalars.json as tools/train.py logs it."""
+    import json
+    import os
+    folder = osp.join(work_dir, '20260101_000000', 'vis_data')
+    os.makedirs(folder)
+    with open(osp.join(folder, 'scalars.json'), 'w') as f:
+        for record in records:
+            f.write(json.dumps(record) + '\n')
+    return str(work_dir)
+
+
+def test_compare_runs(tmp_path):
+    train = {'loss': 1.0, 'step': 1}
+    runs = [
+        write_run(tmp_path / f'bcl{i}', [
+            train, {'shot/top1': 10.0, 'step': 1}, train,
+            {'shot/top1': top1, 'shot/many': 90.0, 'shot/medium': 80.0,
+             'shot/few': few, 'nc/contrast/nc1': 0.5, 'step': 2}])
+        for i, (top1, few) in enumerate(((80.0, 60.0), (84.0, 70.0)))
+    ]
+    ce = write_run(tmp_path / 'ce', [{'shot/top1': 70.0, 'shot/many': 99.0,
+                                      'shot/medium': 70.0, 'shot/few': 10.0,
+                                      'step': 2}])
+    out = str(tmp_path / 'table.md')
+    table = run('compare_runs.py', f'BCL={runs[0]},{runs[1]}', f'CE={ce}',
+                '--out', out)
+    lines = table.splitlines()
+    assert lines[0].startswith('| method | runs | overall | many |')
+    bcl = lines[2].split(' | ')
+    # the last validation of each run: mean ± std over the two
+    assert bcl[:6] == ['| BCL', '2', '82.0 ± 2.0', '90.0 ± 0.0',
+                       '80.0 ± 0.0', '65.0 ± 5.0']
+    assert '0.500 ± 0.000' in lines[2]
+    assert lines[3].startswith('| CE | 1 | 70.0 ± 0.0') and '–' in lines[3]
+    assert open(out).read() == table

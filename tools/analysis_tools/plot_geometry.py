@@ -1,12 +1,15 @@
-"""Heatmap of the cosines between centred class means (simplex check).
+"""Heatmaps of the cosines between centred class means (simplex check).
 
 A regular simplex has every off-diagonal cosine at -1 / (C - 1); collapsed
 tail classes show up as a bright block. Classes are ordered from the most
-to the least frequent in training.
+to the least frequent in training. Several results files are drawn side by
+side.
 
 Example:
     python tools/test.py CONFIG CHECKPOINT --out results.pkl
     python tools/analysis_tools/plot_geometry.py results.pkl --out geo.png
+    python tools/analysis_tools/plot_geometry.py ce.pkl scl.pkl bcl.pkl \
+        --names LA-CE SCL BCL --out side_by_side.png
 """
 import argparse
 
@@ -20,7 +23,8 @@ from mmbcl.evaluation import load_lt_results, simplex_report  # noqa: E402
 from mmbcl.evaluation.simplex_geometry import centred_cosines  # noqa: E402
 
 
-def plot(results: dict, out: str, title: str) -> dict:
+def draw(ax, results: dict, title: str) -> tuple:
+    """One heatmap on ``ax``; returns its simplex report and image."""
     means = results['class_feature_means']
     if means is None:
         raise ValueError('the results file has no class feature means; '
@@ -33,29 +37,52 @@ def plot(results: dict, out: str, title: str) -> dict:
     cos, _ = centred_cosines(means[present])
     report = simplex_report(means, None if counts is None else
                             np.asarray(counts))
-    fig, ax = plt.subplots(figsize=(5, 4.4), dpi=120)
     image = ax.imshow(cos, cmap='RdBu_r', vmin=-1, vmax=1)
-    fig.colorbar(image, ax=ax, fraction=0.046, label='cosine')
     ax.set_xlabel('class (most → least frequent)')
     ax.set_ylabel('class (most → least frequent)')
     ax.set_title(f'{title}\nmean cos {report["cos_mean"]:.3f} '
                  f'(simplex {report["target"]:.3f}), mean |dev| '
                  f'{report["cos_dev"]:.3f}', fontsize=9)
-    fig.tight_layout()
-    fig.savefig(out)
+    return report, image
+
+
+def plot(results, out: str, titles) -> list:
+    """Draw one heatmap per results dict, side by side, into ``out``."""
+    if isinstance(results, dict):
+        results, titles = [results], [titles]
+    fig, axes = plt.subplots(1, len(results), squeeze=False,
+                             figsize=(5 * len(results), 4.4), dpi=120)
+    reports = []
+    for ax, result, title in zip(axes[0], results, titles):
+        report, image = draw(ax, result, title)
+        reports.append(report)
+    fig.colorbar(image, ax=list(axes[0]), fraction=0.046 / len(results),
+                 label='cosine')
+    fig.savefig(out, bbox_inches='tight')
     plt.close(fig)
-    return report
+    return reports
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('results', help='a file from tools/test.py --out')
+    parser.add_argument('results', nargs='+',
+                        help='files from tools/test.py --out')
+    parser.add_argument('--names', nargs='+',
+                        help='a title for each file (default: file names)')
     parser.add_argument('--out', default='class_mean_cosines.png')
-    parser.add_argument('--title', default='Cosines of centred class means')
+    parser.add_argument('--title', default='Cosines of centred class means',
+                        help='the title of a single heatmap')
     args = parser.parse_args()
-    report = plot(load_lt_results(args.results), args.out, args.title)
-    print(f'wrote {args.out}: ' +
-          ', '.join(f'{k} {v:.3f}' for k, v in report.items()))
+    names = args.names or ([args.title] if len(args.results) == 1 else
+                           args.results)
+    if len(names) != len(args.results):
+        raise SystemExit(f'--names: {len(names)} names for '
+                         f'{len(args.results)} results files')
+    reports = plot([load_lt_results(f) for f in args.results], args.out,
+                   names)
+    for name, report in zip(names, reports):
+        print(f'{args.out} [{name}]: ' +
+              ', '.join(f'{k} {v:.3f}' for k, v in report.items()))
 
 
 if __name__ == '__main__':
