@@ -2,6 +2,7 @@
 import math
 from typing import Iterator, Optional
 
+import numpy as np
 import torch
 from mmengine.dist import get_dist_info, sync_random_seed
 from torch.utils.data import Sampler
@@ -62,6 +63,22 @@ class ClassAwareSamplerBase(Sampler):
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
+
+    def class_frequencies(self, epoch: Optional[int] = None) -> np.ndarray:
+        """The share of each class among the samples of ``epoch`` (default:
+        the current one), over all ranks: the label prior the losses see
+        under this sampler. ``ClassCountsHook`` gives it to
+        ``LogitAdjustLoss`` instead of the dataset's class counts, so the
+        imbalance is not corrected twice.
+
+        This default counts the epoch's actual draw (every rank draws the
+        same global order); samplers with a closed form override it.
+        """
+        epoch = self.epoch if epoch is None else epoch
+        generator = torch.Generator().manual_seed(self.seed + epoch)
+        drawn = torch.bincount(self.labels[self._global_order(generator)],
+                               minlength=len(self.class_counts)).double()
+        return (drawn / drawn.sum()).numpy()
 
     def sample_by_class_weight(self, class_weight: torch.Tensor,
                                generator: torch.Generator) -> torch.Tensor:

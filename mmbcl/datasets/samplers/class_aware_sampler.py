@@ -1,4 +1,5 @@
 """ClassAwareSampler: class-balanced sampling with per-class queues."""
+import numpy as np
 import torch
 
 from mmpretrain.registry import DATA_SAMPLERS
@@ -24,6 +25,11 @@ class ClassAwareSampler(ClassAwareSamplerBase):
 
         train_dataloader = dict(sampler=dict(type='ClassAwareSampler'))
     """
+
+    def class_frequencies(self, epoch=None) -> np.ndarray:
+        """Uniform over the classes that have images."""
+        present = (self.class_counts > 0).double()
+        return (present / present.sum()).numpy()
 
     def _global_order(self, generator: torch.Generator) -> torch.Tensor:
         present = torch.nonzero(self.class_counts).squeeze(1)

@@ -12,7 +12,9 @@ from .base import ClassAwareSamplerBase
 class ClassComplementSampler(ClassAwareSamplerBase):
     """Instance-sampled batches with a share reserved for absent classes.
 
-    BCL's class-complement on the sampler side: of each batch of
+    An optional batch sampler that puts as many classes as it can into
+    every batch. (BCL's own class-complement is not a sampler: it is the
+    class prototypes ``BCLLoss`` adds to every batch.) Of each batch of
     ``batch_size``, ``1 - complement_ratio`` is drawn by instance sampling;
     the rest is filled with one image each of classes not yet in the batch,
     rarest first (ties broken at random), so every batch covers as many

@@ -1,4 +1,5 @@
 """ProgressivelyBalancedSampler: instance- to class-balanced over training."""
+import numpy as np
 import torch
 
 from mmpretrain.registry import DATA_SAMPLERS
@@ -36,6 +37,12 @@ class ProgressivelyBalancedSampler(ClassAwareSamplerBase):
         balanced = (counts > 0).double() / (counts > 0).sum()
         t = min(epoch / self.num_epochs, 1.0)
         return (1 - t) * instance + t * balanced
+
+    def class_frequencies(self, epoch=None) -> np.ndarray:
+        """The mixture of ``epoch`` (default: the current one): it moves
+        every epoch, and ``ClassCountsHook`` follows it each epoch."""
+        return self.class_probabilities(
+            self.epoch if epoch is None else epoch).numpy()
 
     def _global_order(self, generator: torch.Generator) -> torch.Tensor:
         return self.sample_by_class_weight(

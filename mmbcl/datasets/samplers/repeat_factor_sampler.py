@@ -1,4 +1,5 @@
 """RepeatFactorSampler: power sampling between instance and class balance."""
+import numpy as np
 import torch
 
 from mmpretrain.registry import DATA_SAMPLERS
@@ -32,6 +33,10 @@ class RepeatFactorSampler(ClassAwareSamplerBase):
         weight = self.class_counts.double().pow(self.q)
         weight[self.class_counts == 0] = 0
         return weight / weight.sum()
+
+    def class_frequencies(self, epoch=None) -> np.ndarray:
+        """``n_c ** q``, normalised (the same every epoch)."""
+        return self.class_probabilities().numpy()
 
     def _global_order(self, generator: torch.Generator) -> torch.Tensor:
         return self.sample_by_class_weight(self.class_probabilities(),

@@ -68,6 +68,10 @@ class ClassCountsHook(Hook):
     * stores the counts in every checkpoint (``meta['class_counts']``) and
       reads them back when a checkpoint is loaded, so a test-only run from
       a checkpoint knows them;
+    * under a class-aware sampler (one with ``class_frequencies``), gives
+      ``set_class_prior`` receivers (``LogitAdjustLoss``) the sampler's
+      class frequencies before training and every epoch: logit adjustment
+      must remove the prior of the labels actually sampled;
     * before validation and testing, calls ``set_class_counts`` on every
       evaluator metric that has it. Metrics collect their results on the
       CPU (MMEngine's ``BaseMetric`` does), so their counts stay there.
@@ -98,6 +102,31 @@ class ClassCountsHook(Hook):
         self._set_counts(runner,
                          get_class_counts(runner.train_dataloader.dataset),
                          'the training dataset')
+        self._set_sampled_prior(runner, log=True)
+
+    def before_train_epoch(self, runner) -> None:
+        self._set_sampled_prior(runner)
+
+    def _set_sampled_prior(self, runner, log: bool = False) -> None:
+        """Under a class-aware sampler, give ``set_class_prior`` receivers
+        (``LogitAdjustLoss``) the sampler's class frequencies of this epoch
+        instead of the dataset's counts."""
+        sampler = getattr(runner.train_dataloader, 'sampler', None)
+        frequencies = getattr(sampler, 'class_frequencies', None)
+        if frequencies is None:
+            return
+        prior = frequencies(runner.epoch)
+        device = model_device(runner.model)
+        for module in runner.model.modules():
+            if hasattr(module, 'set_class_prior'):
+                module.set_class_prior(prior)
+                follow_device(module, device)
+        if log:
+            print_log(
+                f'ClassCountsHook: the training labels follow '
+                f'{type(sampler).__name__}, so logit adjustment uses its '
+                'class frequencies (updated every epoch), not the '
+                'dataset\'s class counts', logger='current')
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.class_counts is not None:

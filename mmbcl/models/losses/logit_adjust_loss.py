@@ -60,12 +60,23 @@ class LogitAdjustLoss(nn.Module):
         The prior is placed on the device ``log_prior`` already sits on,
         i.e. wherever the module was moved.
         """
-        counts = torch.as_tensor(class_counts, dtype=torch.float64)
-        if counts.dim() != 1 or counts.numel() == 0 or (counts <= 0).any():
-            raise ValueError('LogitAdjustLoss: class_counts must be a '
-                             'non-empty list of positive counts, got '
-                             f'{list(class_counts)}')
-        self.log_prior = (counts / counts.sum()).log().float().to(
+        self.set_class_prior(class_counts)
+
+    def set_class_prior(self, prior: Sequence[float]) -> None:
+        """Set the label prior the loss sees (any positive weights, e.g.
+        counts or sampling frequencies; normalised here).
+
+        ``ClassCountsHook`` calls it with a class-aware sampler's class
+        frequencies: logit adjustment must subtract the prior of the labels
+        actually sampled, or the imbalance is corrected twice.
+        """
+        weights = torch.as_tensor(prior, dtype=torch.float64)
+        if (weights.dim() != 1 or weights.numel() == 0
+                or not (weights > 0).all()):
+            raise ValueError('LogitAdjustLoss: class_counts (or the class '
+                             'prior) must be a non-empty list of positive '
+                             f'values, got {list(prior)}')
+        self.log_prior = (weights / weights.sum()).log().float().to(
             self.log_prior.device)
 
     def forward(self,

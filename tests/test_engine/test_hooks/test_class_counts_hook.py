@@ -111,3 +111,77 @@ def test_counts_go_to_metrics_on_the_cpu():
 def test_batch_size_one_refused():
     with pytest.raises(ValueError, match='batch_size=1'):
         ClassCountsHook().before_train(fake_runner(demo_model(), 1))
+
+
+SAMPLERS = [  # many samples an epoch: one epoch's draw is close to expected
+    dict(type='ClassAwareSampler', num_samples=20000),
+    dict(type='RepeatFactorSampler', q=0.5, num_samples=20000),
+    dict(type='ProgressivelyBalancedSampler', num_epochs=4,
+         num_samples=20000),
+    dict(type='ClassComplementSampler', batch_size=16),
+]
+
+
+def sampled_runner(sampler_cfg, epoch=0):
+    from mmpretrain.registry import DATA_SAMPLERS
+    dataset = DATASETS.build(dict(type='SyntheticLT', n_max=100))
+    sampler = DATA_SAMPLERS.build(dict(sampler_cfg, dataset=dataset,
+                                       seed=0))
+    loader = SimpleNamespace(dataset=dataset, batch_size=16, sampler=sampler)
+    return SimpleNamespace(model=demo_model(), train_dataloader=loader,
+                           epoch=epoch), dataset
+
+
+def drawn_frequencies(sampler, epoch):
+    """What the sampler actually yields in ``epoch`` (one rank), counted."""
+    import numpy as np
+    sampler.set_epoch(epoch)
+    counts = np.bincount(sampler.labels.numpy()[list(iter(sampler))],
+                         minlength=len(sampler.class_counts))
+    return counts / counts.sum()
+
+
+@pytest.mark.parametrize('sampler_cfg', SAMPLERS, ids=lambda c: c['type'])
+def test_logit_adjustment_follows_the_sampler(sampler_cfg):
+    """Under a class-aware sampler the LA prior is what is sampled, not the
+    dataset's counts (which would correct the imbalance twice)."""
+    import numpy as np
+    runner, dataset = sampled_runner(sampler_cfg)
+    ClassCountsHook().before_train(runner)
+    prior = runner.model.head.loss_module.log_prior.exp().numpy()
+    counts = dataset.class_counts / dataset.class_counts.sum()
+    if sampler_cfg['type'] != 'ProgressivelyBalancedSampler':  # epoch 0
+        assert not np.allclose(prior, counts, atol=0.01)
+    sampler = runner.train_dataloader.sampler
+    # the prior is the share of each class the sampler really draws
+    np.testing.assert_allclose(prior, drawn_frequencies(sampler, 0),
+                               atol=0.01)
+    # BCLHead still checks num_classes against the dataset's counts
+    assert runner.model.head.num_classes == len(dataset.class_counts)
+
+
+def test_progressive_prior_moves_every_epoch():
+    import numpy as np
+    cfg = dict(type='ProgressivelyBalancedSampler', num_epochs=4)
+    runner, dataset = sampled_runner(cfg)
+    hook = ClassCountsHook()
+    hook.before_train(runner)
+    first = runner.model.head.loss_module.log_prior.exp().numpy()
+    runner.epoch = 4  # fully class-balanced from here on
+    hook.before_train_epoch(runner)
+    last = runner.model.head.loss_module.log_prior.exp().numpy()
+    np.testing.assert_allclose(first, dataset.class_counts /
+                               dataset.class_counts.sum(), rtol=1e-6)
+    np.testing.assert_allclose(last, np.full(10, 0.1), rtol=1e-6)
+
+
+def test_default_sampler_keeps_the_dataset_prior():
+    import numpy as np
+    model = demo_model()
+    runner = fake_runner(model)
+    runner.train_dataloader.sampler = object()  # e.g. DefaultSampler
+    ClassCountsHook().before_train(runner)
+    counts = runner.train_dataloader.dataset.class_counts
+    np.testing.assert_allclose(
+        model.head.loss_module.log_prior.exp().numpy(),
+        counts / counts.sum(), rtol=1e-6)

@@ -39,5 +39,5 @@ class TestLogitAdjustLoss(TestCase):
             loss(torch.randn(2, 5), torch.tensor([0, 1]))
 
     def test_bad_counts_error(self):
-        with pytest.raises(ValueError, match='positive counts'):
+        with pytest.raises(ValueError, match='list of positive values'):
             MODELS.build(dict(type='LogitAdjustLoss', class_counts=[3, 0]))
