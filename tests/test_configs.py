@@ -81,6 +81,11 @@ def test_cifar_recipes():
             assert head.contrast_loss.loss_weight == 0.6  # beta
             assert head.contrast_loss.temperature == 0.1
             assert head.feat_dim == 128
+            assert head.hidden_channels == 512  # ConCutMix, ProCo
+            model = build_model(cfg)
+            for mlp in (model.head.contrast_mlp, model.head.proto_mlp):
+                assert [mlp[0].in_features, mlp[0].out_features,
+                        mlp[3].out_features] == [64, 512, 128]
 
 
 @pytest.mark.parametrize('name', [
@@ -149,3 +154,19 @@ def test_la_ce_baseline_trains_a_step_on_one_view():
     log_vars = model.train_step(dict(inputs=inputs, data_samples=samples),
                                 optim)
     assert set(log_vars) == {'loss', 'loss_cls'}
+
+
+def test_readme_another_backbone_example(tmp_path):
+    """The README's "Another backbone" snippet, as a user's config file
+    beside the recipes: builds, and runs a forward pass."""
+    config = tmp_path / 'mobilenet_v2_imagenet_lt.py'
+    recipe = osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt.py')
+    config.write_text(f'''_base_ = [{recipe!r}]
+model = dict(
+    backbone=dict(_delete_=True, type='MobileNetV2', widen_factor=1.0),
+    head=dict(in_channels=1280))
+''')
+    model = build_model(Config.fromfile(str(config)))
+    assert type(model.backbone).__name__ == 'MobileNetV2'
+    out = model(torch.randn(2, 3, 64, 64), mode='tensor')
+    assert out.shape == (2, 1000)

@@ -9,8 +9,12 @@ _base_ = [
 
 model = dict(
     backbone=dict(depth=8),
-    # under several processes the loss sees the whole global batch
-    head=dict(num_classes=10, contrast_loss=dict(gather_distributed=True)))
+    # the demo keeps light 64-wide MLPs (the CIFAR recipes use 512); under
+    # several processes the loss sees the whole global batch
+    head=dict(
+        num_classes=10,
+        hidden_channels=64,
+        contrast_loss=dict(gather_distributed=True)))
 
 data_preprocessor = dict(
     num_classes=10, mean=[127.5, 127.5, 127.5], std=[64.0, 64.0, 64.0])

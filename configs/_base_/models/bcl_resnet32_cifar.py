@@ -8,6 +8,11 @@ model = dict(
         num_classes=10,
         in_channels=64,
         feat_dim=128,
+        # contrastive and prototype MLPs 64 -> 512 -> BN -> ReLU -> 128, as
+        # the CIFAR re-implementations: ConCutMix models/resnet32.py
+        # (model_dict 'resnet32': dim_in 512), ProCo
+        # ProCo_cifar/models/resnet_cifar.py (dim_hidden = 512)
+        hidden_channels=512,
         cosine_classifier=True,
         scale=30.0,
         # loss_weight of the classification loss is the paper's alpha
