@@ -10,6 +10,7 @@ __all__ = [
     'MMENGINE_CHECKPOINT_GLOBALS', 'allow_mmengine_checkpoint_globals',
     'check_checkpoint', 'find_resume_checkpoint', 'is_complete_checkpoint',
     'is_resumable_checkpoint',
-    'hold_global_batch', 'launched_world_size', 'load_config', 'setup_cpu_distributed', 'teardown_distributed',
+    'hold_global_batch', 'launched_world_size', 'load_config',
+    'setup_cpu_distributed', 'teardown_distributed',
     'adjust_hue', 'fix_mmcv_adjust_hue', 'require_mmcv'
 ]

@@ -41,10 +41,10 @@ def bcl_loss(features: Tensor,
 
         loss_i = -1/|P(i)| * sum_{p in P(i)} log(
             exp(z_i.z_p / T) /
-            sum_j w_j sum_{k in K_j \ {i}} exp(z_i.z_k / T))
+            sum_j w_j sum_{k in K_j \\ {i}} exp(z_i.z_k / T))
 
-    where ``K_j`` are the keys of class ``j``, ``P(i) = K_y \ {i}`` and,
-    with ``class_averaging``, ``w_j = 1 / |K_j \ {i}|``: each class's
+    where ``K_j`` are the keys of class ``j``, ``P(i) = K_y \\ {i}`` and,
+    with ``class_averaging``, ``w_j = 1 / |K_j \\ {i}|``: each class's
     exp-similarities are averaged over its members, not summed, so head
     classes do not dominate the denominator (without it ``w_j = 1``).
     Both switches on is the paper's eq. 6; both off is SupCon's ``L_out``
@@ -125,7 +125,7 @@ class BCLFunction(torch.autograd.Function):
 
     With ``N = 2B`` anchors, ``M`` keys (``N``, plus ``C`` prototypes with
     class-complement), ``S = anchors @ keys.T / T`` and ``w_ik`` the
-    denominator weights (``1 / |K_{y_k} \ {i}|`` with class-averaging, else
+    denominator weights (``1 / |K_{y_k} \\ {i}|`` with class-averaging, else
     1), the loss of anchor ``i`` is ``log Z_i - mean_{p in P(i)} S_ip`` with
     ``Z_i = sum_k w_ik exp(S_ik)``, and::
 
