@@ -29,7 +29,11 @@ LOSS_SCALES = [('CIFAR-10', 10, 128), ('CIFAR-100', 100, 128),
 
 
 def naive_bcl_loss(centers1, features, targets, cls_num, temperature):
-    """The authors' published formulation, kept as users would run it."""
+    """The authors' published formulation, kept as users would run it.
+
+    It follows ``BalSCL`` in ``loss/contrastive.py`` of FlamieZhu/BCL
+    (MIT licence, Copyright (c) 2022 Jg-Zhu; see NOTICE).
+    """
     device = features.device
     batch_size = features.shape[0]
     targets = targets.contiguous().view(-1, 1)
@@ -108,9 +112,11 @@ def loss_inputs(num_classes, dim, device, batch=256, seed=0):
 def bench_loss(device, rounds):
     timer = Timer(device)
     print('\n### BCLLoss forward + backward, fp32, B = 256 (512 anchors)\n')
+    print('SCL: the same fused function with class_averaging=False, '
+          'class_complement=False (SupCon over the 2B views).\n')
     print('| scale | C | D | floor (ms) | mmbcl (ms) | naive (ms) | '
-          'mmbcl / floor | naive / mmbcl |')
-    print('|---|---|---|---|---|---|---|---|')
+          'SCL (ms) | mmbcl / floor | naive / mmbcl | SCL / floor |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
     for name, num_classes, dim in LOSS_SCALES:
         feats, protos, labels = loss_inputs(num_classes, dim, device)
         anchors = torch.cat(feats.detach().unbind(1)).requires_grad_()
@@ -129,13 +135,20 @@ def bench_loss(device, rounds):
             naive_bcl_loss(protos, feats, labels, num_classes,
                            0.07).backward()
 
+        def supcon():
+            bcl_loss(feats, labels, None, 0.07, class_averaging=False,
+                     class_complement=False,
+                     num_classes=num_classes).backward()
+
         times = interleaved(
-            dict(floor=floor, mmbcl=fused, naive=baseline), rounds, timer)
+            dict(floor=floor, mmbcl=fused, naive=baseline, scl=supcon),
+            rounds, timer)
         med = {k: 1e3 * statistics.median(v) for k, v in times.items()}
         print(f'| {name} | {num_classes} | {dim} | {med["floor"]:.2f} | '
               f'{med["mmbcl"]:.2f} | {med["naive"]:.2f} | '
-              f'{ratio(times, "mmbcl", "floor"):.2f} | '
-              f'{ratio(times, "naive", "mmbcl"):.2f} |')
+              f'{med["scl"]:.2f} | {ratio(times, "mmbcl", "floor"):.2f} | '
+              f'{ratio(times, "naive", "mmbcl"):.2f} | '
+              f'{ratio(times, "scl", "floor"):.2f} |')
 
 
 MEMORY_SNIPPET = '''
