@@ -24,10 +24,11 @@ COLUMNS = (
     ('shot/medium', 'medium'), ('shot/few', 'few'),
     ('nc/backbone/nc1', 'NC1 (backbone)'),
     ('nc/backbone/etf_dev', 'ETF dev. (backbone)'),
-    ('nc/backbone/few_collapsed_pairs', 'few-shot collapsed pairs (backbone)'),
+    ('nc/backbone/collapsed_pairs', 'collapsed pairs (backbone)'),
     ('nc/contrast/nc1', 'NC1 (contrast)'),
     ('nc/contrast/etf_dev', 'ETF dev. (contrast)'),
     ('nc/contrast/min_angle', 'min angle ° (contrast)'),
+    ('nc/contrast/collapsed_pairs', 'collapsed pairs (contrast)'),
     ('nc/contrast/few_collapsed_pairs', 'few-shot collapsed pairs (contrast)'),
 )
 
@@ -62,8 +63,8 @@ def table(methods: Dict[str, List[str]]) -> str:
             if len(values) != len(records):
                 cells.append('–')
                 continue
-            digits = 0 if 'pairs' in key else (1 if 'angle' in key or
-                                               'shot' in key else 3)
+            digits = 1 if any(k in key for k in ('pairs', 'angle',
+                                                  'shot')) else 3
             cells.append(f'{np.mean(values):.{digits}f} ± '
                          f'{np.std(values):.{digits}f}')
         lines.append(f'| {name} | {len(records)} | ' + ' | '.join(cells) +
