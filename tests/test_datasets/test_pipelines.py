@@ -61,6 +61,10 @@ def test_train_pipeline_runs(config):
         t for t in cfg.train_dataloader.dataset.pipeline
         if t['type'] != 'LoadImageFromFile'
     ]
+    for t in transforms:  # BCLViews loads inside (a stock pipeline)
+        if t['type'] == 'BCLViews':
+            t['pipeline'] = [u for u in t['pipeline']
+                             if u['type'] != 'LoadImageFromFile']
     size = crop_size(transforms)
     num = 300 if size <= 32 else 150
     with DefaultScope.overwrite_default_scope('mmpretrain'):
@@ -79,8 +83,11 @@ def test_train_pipeline_runs(config):
 
 def crop_size(transforms):
     """Output size of the first view (every view has the same)."""
-    multi_view = next(t for t in transforms if t['type'] == 'MultiView')
-    for t in multi_view['transforms'][0]:
+    multi_view = next(t for t in transforms
+                      if t['type'] in ('MultiView', 'BCLViews'))
+    first = (multi_view['pipeline'] if multi_view['type'] == 'BCLViews' else
+             multi_view['transforms'][0])
+    for t in first:
         if t['type'] in ('RandomResizedCrop', 'RandomCrop'):
             return t.get('scale', t.get('crop_size'))
     raise AssertionError('no crop in the classification view')
