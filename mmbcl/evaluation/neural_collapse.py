@@ -8,6 +8,7 @@ from mmengine.logging import print_log
 from mmpretrain.registry import METRICS
 
 from .shot_groups import ShotGroupMetric, shot_groups
+from .simplex_geometry import class_means
 
 
 def neural_collapse(features: np.ndarray,
@@ -64,11 +65,9 @@ def neural_collapse(features: np.ndarray,
     if present.sum() < 2:
         raise ValueError('NeuralCollapse needs at least 2 classes in the '
                          f'evaluated set, got {int(present.sum())}')
-    sums = np.zeros((num_classes, features.shape[1]))
-    np.add.at(sums, labels, features)
-    means = sums[present] / counts[present, None]
-    centred = means - means.mean(0)
-    within = features - (sums / np.maximum(counts, 1)[:, None])[labels]
+    all_means = class_means(features, labels, num_classes)
+    centred = all_means[present] - all_means[present].mean(0)
+    within = features - all_means[labels]
     # Sigma_W per class: (1 / n_c) sum of outer products of the residuals
     weights = 1.0 / counts[labels]
     index = np.cumsum(present) - 1  # class -> row of the present classes

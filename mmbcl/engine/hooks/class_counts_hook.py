@@ -39,6 +39,16 @@ def follow_device(module: nn.Module, device: Optional[torch.device]) -> None:
                 owner._buffers[name] = buffer.to(device)
 
 
+def give_to_model(model: nn.Module, method: str, value) -> None:
+    """Call ``method(value)`` on every module of ``model`` that has it; what
+    a receiver creates then follows the model's device."""
+    device = model_device(model)
+    for module in model.modules():
+        if hasattr(module, method):
+            getattr(module, method)(value)
+            follow_device(module, device)
+
+
 def check_batch_size(runner) -> None:
     """BCL contrasts images within a batch: refuse a batch size below 2."""
     from ...models.classifiers import BCLClassifier
@@ -88,10 +98,7 @@ class ClassCountsHook(Hook):
 
     def _set_counts(self, runner, counts, source: str) -> None:
         self.class_counts = [int(c) for c in counts]
-        device = model_device(runner.model)
-        for module in _receivers(runner.model.modules()):
-            module.set_class_counts(self.class_counts)
-            follow_device(module, device)
+        give_to_model(runner.model, 'set_class_counts', self.class_counts)
         print_log(
             f'ClassCountsHook: {len(self.class_counts)} classes, '
             f'{sum(self.class_counts)} training images (from {source})',
@@ -115,12 +122,8 @@ class ClassCountsHook(Hook):
         frequencies = getattr(sampler, 'class_frequencies', None)
         if frequencies is None:
             return
-        prior = frequencies(runner.epoch)
-        device = model_device(runner.model)
-        for module in runner.model.modules():
-            if hasattr(module, 'set_class_prior'):
-                module.set_class_prior(prior)
-                follow_device(module, device)
+        give_to_model(runner.model, 'set_class_prior',
+                      frequencies(runner.epoch))
         if log:
             print_log(
                 f'ClassCountsHook: the training labels follow '
