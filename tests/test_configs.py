@@ -202,3 +202,27 @@ def test_transformer_recipes_train(name, optimizer, size):
         losses.append(float(log_vars['loss']))
     assert all(map(torch.isfinite, torch.tensor(losses))), losses
     assert sum(losses[-3:]) / 3 < losses[0], losses
+
+
+def test_imagenet_lt_recipe_values():
+    """The values docs/recipes.md traces to the authors' main.py/README."""
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt.py'))
+    assert cfg.train_dataloader.batch_size * 8 == 256
+    assert cfg.optim_wrapper.optimizer == dict(
+        type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4)
+    assert cfg.param_scheduler.type == 'CosineAnnealingLR'
+    assert cfg.train_cfg.max_epochs == cfg.param_scheduler.T_max == 90
+    head = cfg.model.head
+    assert (head.loss.loss_weight, head.loss.tau) == (1.0, 1.0)
+    assert head.contrast_loss.loss_weight == 0.35
+    assert head.contrast_loss.temperature == 0.07
+    assert head.contrast_loss.gather_distributed
+    assert (head.feat_dim, head.scale, head.cosine_classifier) == (1024, 30.0,
+                                                                   True)
+    assert head.get('hidden_channels') is None  # = in_channels, 2048
+    inat = Config.fromfile(
+        osp.join(ROOT, 'configs', 'bcl', 'resnet50_inat2018.py'))
+    assert inat.optim_wrapper.optimizer.lr == 0.2
+    assert inat.optim_wrapper.optimizer.weight_decay == 1e-4
+    assert inat.train_cfg.max_epochs == inat.param_scheduler.T_max == 100
