@@ -52,7 +52,8 @@ test_pipeline = [
     dict(type='PackInputs'),
 ]
 
-# 8 GPUs x 32 = 256 images a step, as the authors' recipe.
+# 8 GPUs x 32 = 256 images a step: the authors' global batch (they ran 4
+# GPUs with DataParallel, 256 in all; see docs/recipes.md).
 train_dataloader = dict(
     batch_size=32,
     num_workers=8,
