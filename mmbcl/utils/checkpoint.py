@@ -102,6 +102,18 @@ def is_complete_checkpoint(path: str) -> bool:
         return False
 
 
+#: The first bytes of a file ``torch.save`` wrote in its legacy (pre-1.6,
+#: ``_use_new_zipfile_serialization=False``) format: a pickled magic number.
+LEGACY_TORCH_MAGIC = b'\x80\x02\x8a\x0a' + (
+    0x1950a86a20f9469cfc6c).to_bytes(10, 'little')
+
+
+def is_legacy_torch_file(path: str) -> bool:
+    """Whether ``path`` starts as a legacy-format ``torch.save`` file."""
+    with open(path, 'rb') as f:
+        return f.read(len(LEGACY_TORCH_MAGIC)) == LEGACY_TORCH_MAGIC
+
+
 CHECKPOINT_EXPECTED = ('expected an MMEngine checkpoint written by '
                        'torch.save, such as work_dirs/<config>/epoch_N.pth '
                        'or the output of tools/model_converters')
@@ -113,7 +125,9 @@ def check_checkpoint(path: str, source: str = 'checkpoint') -> None:
     Checked without unpickling anything: the file exists, is a complete
     ``torch.save`` archive (not random bytes, text, or a file cut off while
     being written), and references no Python global beyond tensors and the
-    ones :func:`allow_mmengine_checkpoint_globals` allows. The message
+    ones :func:`allow_mmengine_checkpoint_globals` allows. A file in
+    torch's legacy (pre-zip) format passes: ``torch.load`` with
+    ``weights_only=True`` checks its globals while loading. The message
     names the file and what was expected, and never suggests loading with
     ``weights_only=False``.
 
@@ -129,6 +143,8 @@ def check_checkpoint(path: str, source: str = 'checkpoint') -> None:
     if not osp.isfile(path):
         raise FileNotFoundError(f'{source}: checkpoint {path!r} does not '
                                 'exist')
+    if is_legacy_torch_file(path):
+        return  # torch.load(weights_only=True) vets its globals as it loads
     if not is_complete_checkpoint(path):
         raise ValueError(
             f'{source}: {path!r} ({osp.getsize(path)} bytes) is not a '

@@ -116,3 +116,11 @@ def test_check_checkpoint_refuses_planted_globals(tmp_path):
 def test_check_checkpoint_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="'nope.pth' does not exist"):
         check_checkpoint('nope.pth')
+
+
+def test_check_checkpoint_accepts_the_legacy_format(tmp_path):
+    path = tmp_path / 'old.pth'
+    torch.save({'state_dict': {'w': torch.ones(1)}}, path,
+               _use_new_zipfile_serialization=False)
+    check_checkpoint(str(path))
+    assert torch.load(path, weights_only=True)['state_dict']['w'] == 1
