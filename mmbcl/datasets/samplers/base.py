@@ -72,12 +72,15 @@ class ClassAwareSamplerBase(Sampler):
         imbalance is not corrected twice.
 
         This default counts the epoch's actual draw (every rank draws the
-        same global order); samplers with a closed form override it.
+        same global order), add-one smoothed over the classes that have
+        images so that none gets a zero prior; samplers with a closed form
+        override it.
         """
         epoch = self.epoch if epoch is None else epoch
         generator = torch.Generator().manual_seed(self.seed + epoch)
         drawn = torch.bincount(self.labels[self._global_order(generator)],
                                minlength=len(self.class_counts)).double()
+        drawn += (self.class_counts > 0).double()
         return (drawn / drawn.sum()).numpy()
 
     def sample_by_class_weight(self, class_weight: torch.Tensor,
