@@ -3,7 +3,7 @@
 # and BCL with the same ResNet-8, data and schedule for each seed, then
 # write docs/demo_report.md (mean ± std over the seeds of accuracy by shot
 # group and the neural-collapse measures) and the geometry pictures of
-# seed 0 side by side. About 2.5 minutes a run on 2 CPU cores, 9 runs.
+# seed 0 side by side. 9 runs of 3-4 minutes on 2 CPU cores (about 35 in all).
 # Usage: tools/analysis_tools/demo_report.sh [OUT_DIR]   (default docs)
 #        SEEDS="0 1 2" WORK_DIR=work_dirs/demo_report
 set -euo pipefail
