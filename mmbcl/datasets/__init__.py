@@ -8,7 +8,9 @@ from .long_tail import (LongTailMixin, long_tail_indices,
 from .samplers import (ClassAwareSampler, ClassComplementSampler,
                        ProgressivelyBalancedSampler, RepeatFactorSampler)
 from .synthetic_lt import SyntheticLT
-from .transforms import BCLViews, sim_view
+from .transforms import (BCLViews, RandomInterpolationRotate,
+                         RandomInterpolationShear,
+                         RandomInterpolationTranslate, sim_view)
 
 __all__ = [
     'CIFAR10LT', 'CIFAR100LT', 'get_class_counts', 'LongTailMixin',
@@ -16,5 +18,7 @@ __all__ = [
     'INaturalist2018', 'LTListDataset', 'PlacesLT', 'parse_list_file',
     'get_labels', 'LongTailDataset', 'ClassAwareSampler',
     'ClassComplementSampler', 'ProgressivelyBalancedSampler',
-    'RepeatFactorSampler', 'BCLViews', 'sim_view'
+    'RepeatFactorSampler', 'BCLViews', 'sim_view',
+    'RandomInterpolationRotate', 'RandomInterpolationShear',
+    'RandomInterpolationTranslate'
 ]

@@ -19,7 +19,8 @@ rand_augment = dict(
     total_level=10,
     magnitude_level=10,
     magnitude_std=0.5,
-    hparams=dict(pad_val=[104, 116, 124], interpolation='bicubic'))
+    hparams=dict(
+        pad_val=[104, 116, 124], interpolation=('bilinear', 'bicubic')))
 color_jitter = dict(
     type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1)
 

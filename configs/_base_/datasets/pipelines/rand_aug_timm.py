@@ -9,12 +9,17 @@ Level-to-magnitude maps as in timm: rotate 30 deg, shear 0.3 and translate
 ``0.1 + 1.8 * level / 10`` with no random sign (``1 + m``, m in
 [-0.9, 0.9]). mmpretrain's built-in 'timm_increasing' set is the other
 ("inc1") variant, which BCL did not use.
+
+Rotate, shear and translate resample with an interpolation drawn per image
+when ``hparams['interpolation']`` is a tuple: the authors' default is
+bilinear or bicubic at random (``_RANDOM_INTERPOLATION`` in their
+``randaugment.py``).
 """
 rand_policies_timm = [
     dict(type='AutoContrast'),
     dict(type='Equalize'),
     dict(type='Invert'),
-    dict(type='Rotate', magnitude_range=(0, 30)),
+    dict(type='RandomInterpolationRotate', magnitude_range=(0, 30)),
     dict(type='Posterize', magnitude_range=(0, 4)),
     dict(type='Solarize', magnitude_range=(0, 256)),
     dict(type='SolarizeAdd', magnitude_range=(0, 110)),
@@ -33,8 +38,20 @@ rand_policies_timm = [
         type='Sharpness',
         magnitude_range=(-0.9, 0.9),
         random_negative_prob=0.0),
-    dict(type='Shear', magnitude_range=(0, 0.3), direction='horizontal'),
-    dict(type='Shear', magnitude_range=(0, 0.3), direction='vertical'),
-    dict(type='Translate', magnitude_range=(0, 0.45), direction='horizontal'),
-    dict(type='Translate', magnitude_range=(0, 0.45), direction='vertical'),
+    dict(
+        type='RandomInterpolationShear',
+        magnitude_range=(0, 0.3),
+        direction='horizontal'),
+    dict(
+        type='RandomInterpolationShear',
+        magnitude_range=(0, 0.3),
+        direction='vertical'),
+    dict(
+        type='RandomInterpolationTranslate',
+        magnitude_range=(0, 0.45),
+        direction='horizontal'),
+    dict(
+        type='RandomInterpolationTranslate',
+        magnitude_range=(0, 0.45),
+        direction='vertical'),
 ]
