@@ -82,10 +82,83 @@ def test_cifar_recipes():
             assert head.contrast_loss.temperature == 0.1
             assert head.feat_dim == 128
             assert head.hidden_channels == 512  # ConCutMix, ProCo
+            # ConCutMix run_files/<dataset>_imb<rho>.sh --tau
+            assert head.loss.tau == CONCUTMIX_TAU[dataset, rho]
+            assert head.get('cosine_classifier', True)  # --use_norm
+            assert cfg.data_preprocessor.mean == [125.307, 122.961, 113.8575]
+            assert cfg.data_preprocessor.std == [51.5865, 50.847, 51.255]
+            views = cfg.train_dataloader.dataset.pipeline[0].transforms
+            assert [t['type'] for t in views[0]] == [
+                'RandomCrop', 'RandomFlip', 'AutoAugment'
+            ]  # uncutout
+            assert views[0][0]['padding'] == 4
+            assert [t['type'] for t in views[1]] == [
+                'RandomResizedCrop', 'RandomFlip', 'RandomApply',
+                'RandomGrayscale', 'GaussianBlur'
+            ]
+            assert views[1][0]['crop_ratio_range'] == (0.2, 1.0)
+            assert views[1][4]['prob'] == 0.5
+            assert epoch_lrs(cfg) == pytest.approx(concutmix_lrs(0.15))
             model = build_model(cfg)
             for mlp in (model.head.contrast_mlp, model.head.proto_mlp):
                 assert [mlp[0].in_features, mlp[0].out_features,
                         mlp[3].out_features] == [64, 512, 128]
+
+
+CONCUTMIX_TAU = {
+    ('cifar10', 100): 0.85,
+    ('cifar10', 50): 0.81,
+    ('cifar10', 10): 1.0,
+    ('cifar100', 100): 0.9,
+    ('cifar100', 50): 0.75,
+    ('cifar100', 10): 1.0,
+}
+
+
+def concutmix_lrs(lr, epochs=200, warmup=5, milestones=(160, 180)):
+    """ConCutMix's ``adjust_lr`` (step schedule), epoch by epoch."""
+    return [
+        lr * (e + 1) / warmup if e < warmup else lr *
+        0.1**sum(e >= m for m in milestones) for e in range(epochs)
+    ]
+
+
+def epoch_lrs(cfg):
+    """The lr of each epoch under the config's param_scheduler."""
+    from mmengine.registry import PARAM_SCHEDULERS
+    optim = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))],
+                            lr=cfg.optim_wrapper.optimizer.lr)
+    schedulers = [
+        PARAM_SCHEDULERS.build(dict(s, optimizer=optim))
+        for s in cfg.param_scheduler
+    ]
+    lrs = []
+    for _ in range(cfg.train_cfg.max_epochs):
+        lrs.append(optim.param_groups[0]['lr'])
+        for scheduler in schedulers:
+            scheduler.step()
+    return lrs
+
+
+def test_cifar_contrastive_blur_radius_range():
+    """The blur radius is uniform in [0.1, 2] (ConCutMix's GaussianBlur
+    ``sigma=[.1, 2.]``), applied to half the images."""
+    import numpy as np
+    from mmpretrain.registry import TRANSFORMS
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'bcl', 'resnet32_cifar100_lt_r100.py'))
+    blur_cfg = cfg.train_dataloader.dataset.pipeline[0].transforms[1][-1]
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        blur = TRANSFORMS.build(blur_cfg)
+    np.random.seed(0)
+    radii = np.array([blur.random_magnitude() for _ in range(4000)])
+    assert radii.min() >= 0.1 and radii.max() <= 2.0
+    assert radii.min() < 0.11 and radii.max() > 1.99
+    assert abs(radii.mean() - 1.05) < 0.03  # uniform
+    img = np.random.RandomState(0).randint(0, 256, (32, 32, 3), np.uint8)
+    changed = sum(not np.array_equal(blur(dict(img=img))['img'], img)
+                  for _ in range(400))
+    assert 160 < changed < 240  # p = 0.5
 
 
 @pytest.mark.parametrize('name', [
@@ -143,7 +216,7 @@ def test_la_ce_baseline_trains_a_step_on_one_view():
     from mmpretrain.structures import DataSample
     cfg = Config.fromfile(ABLATION.format('la-ce'))
     assert [t['type'] for t in cfg.train_dataloader.dataset.pipeline] == [
-        'RandomCrop', 'RandomFlip', 'AutoAugment', 'Cutout', 'PackInputs']
+        'RandomCrop', 'RandomFlip', 'AutoAugment', 'PackInputs']
     model = build_model(cfg)
     assert type(model).__name__ == 'ImageClassifier'
     assert model.head.contrast_mlp is None

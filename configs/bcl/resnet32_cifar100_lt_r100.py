@@ -6,5 +6,6 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-model = dict(head=dict(num_classes=100))
+# LA tau: ConCutMix run_files/cifar100_imb100.sh, --tau 0.9.
+model = dict(head=dict(num_classes=100, loss=dict(tau=0.9)))
 train_dataloader = dict(dataset=dict(imb_factor=0.01))

@@ -6,5 +6,6 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-model = dict(head=dict(num_classes=10))
+# LA tau: ConCutMix run_files/cifar10_imb100.sh, --tau 0.85.
+model = dict(head=dict(num_classes=10, loss=dict(tau=0.85)))
 train_dataloader = dict(dataset=dict(imb_factor=0.01))

@@ -19,7 +19,7 @@ model = dict(
 data_preprocessor = dict(
     num_classes=10, mean=[127.5, 127.5, 127.5], std=[64.0, 64.0, 64.0])
 
-# The CIFAR recipe's views, lighter: no AutoAugment/Cutout, milder crops.
+# The CIFAR recipe's views, lighter: no AutoAugment or blur, milder crops.
 classification_view = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),

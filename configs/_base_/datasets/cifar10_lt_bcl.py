@@ -1,11 +1,13 @@
-# CIFAR-10-LT with BCL's three views: 1 classification view ("randcls")
-# and 2 contrastive views ("sim").
+# CIFAR-10-LT with BCL's three views: 1 classification view and 2
+# contrastive views, value for value as ConCutMix's BCL branch
+# (Ton-lee/ConCutMix main.py, --cl_views uncutout-sim; docs/recipes.md).
 _base_ = ['./pipelines/auto_aug_cifar10.py']
 
 dataset_type = 'CIFAR10LT'
 data_preprocessor = dict(
     num_classes=10,
-    # RGB format normalization parameters
+    # RGB normalisation, 255 x (0.4914, 0.4822, 0.4465) / (0.2023, 0.1994,
+    # 0.2010), as ConCutMix for both CIFAR-10 and CIFAR-100
     mean=[125.307, 122.961, 113.8575],
     std=[51.5865, 50.847, 51.255],
     # loaded images are already RGB format
@@ -15,11 +17,9 @@ classification_view = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='AutoAugment', policies={{_base_.policies_cifar10}}),
-    # Cutout 16 filled with the mean colour (zero after normalisation).
-    dict(type='Cutout', shape=16, pad_val=[125, 123, 114], prob=1.0),
 ]
 contrastive_view = [
-    dict(type='RandomResizedCrop', scale=32),
+    dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.2, 1.0)),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(
         type='RandomApply',
@@ -33,6 +33,14 @@ contrastive_view = [
         ],
         prob=0.8),
     dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
+    # SimCLR's blur: PIL GaussianBlur, radius uniform in [0.1, 2], p 0.5.
+    dict(
+        type='GaussianBlur',
+        magnitude_range=(0.1, 2.0),
+        magnitude_level=10,
+        total_level=10,
+        magnitude_std='inf',
+        prob=0.5),
 ]
 train_pipeline = [
     dict(

@@ -1,20 +1,22 @@
 # BCL on CIFAR-LT: 200 epochs, batch 256 on 1 GPU, SGD lr 0.15, 5-epoch
-# linear warm-up, x0.1 at epochs 160 and 180.
+# warm-up stepped per epoch (lr * (e + 1) / 5, as ConCutMix's adjust_lr),
+# x0.1 at epochs 160 and 180.
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.15, momentum=0.9, weight_decay=5e-4))
 
 param_scheduler = [
     dict(
         type='LinearLR',
-        start_factor=0.01,
+        start_factor=0.2,
+        end_factor=1.0,
         by_epoch=True,
         begin=0,
-        end=5,
-        convert_to_iter_based=True),
+        end=5),
     dict(
         type='MultiStepLR',
         by_epoch=True,
-        begin=5,
+        # begin 0: mmengine counts milestones from ``begin``.
+        begin=0,
         milestones=[160, 180],
         gamma=0.1),
 ]
