@@ -161,26 +161,32 @@ def test_cifar_contrastive_blur_radius_range():
     assert 160 < changed < 240  # p = 0.5
 
 
-@pytest.mark.parametrize('name', [
-    'resnext50_imagenet_lt', 'convnext-tiny_imagenet_lt',
-    'swin-tiny_imagenet_lt', 'vit-base-p16_imagenet_lt'
-])
-def test_backbone_variants_train_step(name):
-    """Other MMPretrain backbones run a BCL train step (2 images, 3 views)."""
-    from mmengine.optim import OptimWrapper
+@pytest.mark.parametrize('config', CONFIGS, ids=osp.basename)
+def test_config_trains_a_step(config):
+    """Every config's model and optimiser run one train step on CPU (2
+    generated images; 3 views for BCL, 1 for single-view baselines) with
+    finite losses. Transformers at small size (Swin's windows need 224)."""
+    from mmengine.optim import build_optim_wrapper
     from mmpretrain.structures import DataSample
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'bcl', f'{name}.py'))
+    cfg = Config.fromfile(config)
+    torch.manual_seed(0)
     model = build_model(cfg)
-    model.head.loss_module.set_class_counts(range(1, 1001))
+    classes = model.head.num_classes
+    if hasattr(model.head.loss_module, 'set_class_counts'):  # not plain CE
+        model.head.loss_module.set_class_counts(range(1, classes + 1))
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    size = 224 if 'swin' in config else min(input_size(cfg), 64)
     views = [
-        torch.randint(0, 256, (2, 3, 224, 224), dtype=torch.uint8)
+        torch.randint(0, 256, (2, 3, size, size), dtype=torch.uint8)
         for _ in range(3)
     ]
-    samples = [DataSample().set_gt_label(label) for label in (3, 999)]
-    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    bcl = type(model).__name__ == 'BCLClassifier'
+    samples = [DataSample().set_gt_label(label) for label in (0, classes - 1)]
     log_vars = model.train_step(
-        dict(inputs=views, data_samples=samples), optim)
-    assert set(log_vars) == {'loss', 'loss_cls', 'loss_bcl'}
+        dict(inputs=views if bcl else views[0], data_samples=samples), optim)
+    assert 'loss' in log_vars
+    assert ('loss_bcl' in log_vars) == bcl
     assert all(torch.isfinite(torch.as_tensor(v)) for v in log_vars.values())
 
 
