@@ -5,8 +5,9 @@ Run it on a GPU machine with ``python -m pytest -m cuda tests -v``:
 * the hooks' state on the GPU and the whole head loss there;
 * the demo trains a few iterations in fp32, fp16 AMP and bf16 AMP, and
   ``tools/test.py`` evaluates its checkpoint;
-* the ImageNet-LT ResNeXt-50 recipe trains 5 iterations with AMP on
-  generated 224 px images;
+* the ImageNet-LT ResNeXt-50 recipe, and its gpu-aug variant, train 5
+  iterations with AMP on generated 224 px images;
+* device-side augmentation gives the same views on the GPU as on the CPU;
 * the loss benchmark runs with ``--device cuda``.
 """
 import glob
@@ -83,17 +84,38 @@ def test_demo_trains_and_tests_on_cuda(tmp_path, precision):
     assert 'shot/top1' in out
 
 
-def test_resnext50_imagenet_lt_amp_5_iterations(tmp_path):
+@pytest.mark.parametrize('recipe', ['', '_gpu-aug'])
+def test_resnext50_imagenet_lt_amp_5_iterations(tmp_path, recipe):
     root = str(tmp_path / 'data')
     make_tree(root, size=(256, 320))
     work_dir = str(tmp_path / 'work')
-    run('tools/train.py', 'tests/data/resnext50_imagenet_lt_5iters.py',
+    config = f'tests/data/resnext50_imagenet_lt{recipe}_5iters.py'
+    run('tools/train.py', config,
         '--work-dir', work_dir, '--amp', '--cfg-options',
         f'train_dataloader.dataset.data_root={root}')
     losses = logged_losses(work_dir)
     assert len(losses) == 5 and all(map(torch.isfinite,
                                         torch.tensor(losses)))
     assert osp.isfile(osp.join(work_dir, 'iter_5.pth'))
+
+
+@pytest.mark.parametrize('recipe', [
+    'resnext50_imagenet_lt_gpu-aug', 'resnet32_cifar100_lt_r100_gpu-aug'
+])
+def test_device_augment_on_cuda_equals_cpu(recipe):
+    """The same draws give the same views on the GPU as on the CPU."""
+    from mmengine.config import Config
+
+    from mmbcl.models.utils import DeviceAugment
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'bcl', f'{recipe}.py'))
+    size = 224 if 'imagenet' in recipe else 32
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 256, (16, 3, size, size), generator=g).float()
+    for augments in cfg.data_preprocessor.view_augments:
+        augment = DeviceAugment(augments)
+        cpu, gpu = augment(x, 7), augment(x.cuda(), 7).cpu()
+        assert (cpu - gpu).abs().mean() < 0.05
+        assert (cpu - gpu).abs().max() <= 2.0
 
 
 def test_loss_benchmark_on_cuda():

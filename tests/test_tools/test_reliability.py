@@ -14,6 +14,9 @@ from mmbcl.utils import is_complete_checkpoint
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(ROOT, 'configs', 'bcl', 'resnet8_synthetic_lt_demo.py')
 KILLED = osp.join(ROOT, 'tests', 'data', 'demo_killed.py')
+GPU_AUG_DEMO = osp.join(ROOT, 'configs', 'bcl',
+                        'resnet8_synthetic_lt_demo_gpu-aug.py')
+GPU_AUG_KILLED = osp.join(ROOT, 'tests', 'data', 'demo_gpu-aug_killed.py')
 TINY = [
     'train_dataloader.dataset.n_max=150', 'train_dataloader.batch_size=48',
     'val_dataloader.dataset.test_per_class=10', 'train_cfg.max_epochs=4',
@@ -73,6 +76,18 @@ def test_resume_after_kill_is_exact(uninterrupted, tmp_path):
     log = train(DEMO, work_dir, '--resume')
     assert 'resumed epoch: 2' in log
     assert_same_run(work_dir, uninterrupted)
+
+
+def test_gpu_aug_resume_after_kill_is_exact(tmp_path):
+    """Device-side augmentation draws from the run's seed and iteration:
+    a resumed run repeats the uninterrupted one bit for bit."""
+    reference = str(tmp_path / 'straight')
+    train(GPU_AUG_DEMO, reference)
+    work_dir = str(tmp_path / 'resumed')
+    train(GPU_AUG_KILLED, work_dir, expect=137)
+    log = train(GPU_AUG_DEMO, work_dir, '--resume')
+    assert 'resumed epoch: 2' in log
+    assert_same_run(work_dir, reference)
 
 
 def test_kill_mid_save_resumes_from_last_complete(uninterrupted, tmp_path):

@@ -63,8 +63,8 @@ def table(methods: Dict[str, List[str]]) -> str:
             if len(values) != len(records):
                 cells.append('–')
                 continue
-            digits = 1 if any(k in key for k in ('pairs', 'angle',
-                                                  'shot')) else 3
+            counts = ('pairs', 'angle', 'shot')
+            digits = 1 if any(k in key for k in counts) else 3
             cells.append(f'{np.mean(values):.{digits}f} ± '
                          f'{np.std(values):.{digits}f}')
         lines.append(f'| {name} | {len(records)} | ' + ' | '.join(cells) +
