@@ -181,6 +181,8 @@ def test_config_trains_a_step(config):
         torch.randint(0, 256, (2, 3, size, size), dtype=torch.uint8)
         for _ in range(3)
     ]
+    if cfg.data_preprocessor.get('hwc_inputs'):  # PackHWCInputs' layout
+        views = [v.permute(0, 2, 3, 1).contiguous() for v in views]
     bcl = type(model).__name__ == 'BCLClassifier'
     samples = [DataSample().set_gt_label(label) for label in (0, classes - 1)]
     log_vars = model.train_step(

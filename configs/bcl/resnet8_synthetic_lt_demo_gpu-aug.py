@@ -11,32 +11,16 @@ train_dataloader = dict(
             num_views=[1, 2],
             transforms=[
                 {{_base_.classification_view}},
-                [
-                    dict(
-                        type='RandomResizedCrop',
-                        scale=32,
-                        crop_ratio_range=(0.5, 1.0)),
-                    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-                ],
+                {{_base_.contrastive_crop_flip}},
             ]),
-        dict(type='PackInputs'),
+        dict(type='PackHWCInputs'),  # uint8, (H, W, C)
     ]))
-
-# The rest of the demo's contrastive view, in the same order.
-contrastive_augments = [
-    dict(
-        type='RandomApply',
-        transforms=[
-            dict(
-                type='ColorJitter',
-                brightness=0.4,
-                contrast=0.4,
-                saturation=0.4,
-                hue=0.1)
-        ],
-        prob=0.8),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
-]
+# The rest of each view, the demo's own transform configs in its order.
 data_preprocessor = dict(
     type='DeviceAugmentDataPreprocessor',
-    view_augments=[[], contrastive_augments, contrastive_augments])
+    hwc_inputs=True,
+    view_augments=[
+        [],
+        {{_base_.contrastive_photometric}},
+        {{_base_.contrastive_photometric}},
+    ])

@@ -6,29 +6,21 @@
 #   tools/dist_train.sh configs/bcl/resnext50_imagenet_lt_gpu-aug.py 8
 _base_ = ['./resnext50_imagenet_lt.py']
 
-crop_flip = [
-    dict(type='RandomResizedCrop', scale=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-]
 train_dataloader = dict(
     dataset=dict(pipeline=[
         dict(type='LoadImageFromFile'),
         dict(
             type='MultiView',
             num_views=[1, 2],
-            transforms=[crop_flip, crop_flip]),
-        dict(type='PackInputs'),
+            transforms=[{{_base_.crop_flip}}, {{_base_.crop_flip}}]),
+        dict(type='PackHWCInputs'),  # uint8, (H, W, C)
     ]))
-
-# The rest of each view of resnext50_imagenet_lt.py, in the same order.
-classification_augments = [
-    dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4),
-    {{_base_.rand_augment}},
-]
-sim_augments = [
-    dict(type='RandomApply', transforms=[{{_base_.color_jitter}}], prob=0.8),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
-]
+# The rest of each view, the recipe's own transform configs in its order.
 data_preprocessor = dict(
     type='DeviceAugmentDataPreprocessor',
-    view_augments=[classification_augments, sim_augments, sim_augments])
+    hwc_inputs=True,
+    view_augments=[
+        {{_base_.classification_photometric}},
+        {{_base_.sim_photometric}},
+        {{_base_.sim_photometric}},
+    ])

@@ -8,7 +8,7 @@ from .long_tail import (LongTailMixin, long_tail_indices,
 from .samplers import (ClassAwareSampler, ClassComplementSampler,
                        ProgressivelyBalancedSampler, RepeatFactorSampler)
 from .synthetic_lt import SyntheticLT
-from .transforms import (BCLViews, RandomInterpolationRotate,
+from .transforms import (BCLViews, PackHWCInputs, RandomInterpolationRotate,
                          RandomInterpolationShear,
                          RandomInterpolationTranslate, sim_view)
 
@@ -20,5 +20,5 @@ __all__ = [
     'ClassComplementSampler', 'ProgressivelyBalancedSampler',
     'RepeatFactorSampler', 'BCLViews', 'sim_view',
     'RandomInterpolationRotate', 'RandomInterpolationShear',
-    'RandomInterpolationTranslate'
+    'RandomInterpolationTranslate', 'PackHWCInputs'
 ]

@@ -78,7 +78,9 @@ def test_train_pipeline_runs(config):
                             ori_shape=shape))
         views = out['inputs']
         assert len(views) == 3
-        assert all(tuple(v.shape) == (3, size, size) for v in views)
+        hwc = transforms[-1]['type'] == 'PackHWCInputs'  # gpu-aug recipes
+        shape = (size, size, 3) if hwc else (3, size, size)
+        assert all(tuple(v.shape) == shape for v in views)
 
 
 def crop_size(transforms):

@@ -1,9 +1,10 @@
 from .bcl_views import BCLViews, sim_view
+from .pack_hwc_inputs import PackHWCInputs
 from .random_interpolation import (RandomInterpolationRotate,
                                    RandomInterpolationShear,
                                    RandomInterpolationTranslate)
 
 __all__ = [
-    'BCLViews', 'sim_view', 'RandomInterpolationRotate',
+    'BCLViews', 'sim_view', 'PackHWCInputs', 'RandomInterpolationRotate',
     'RandomInterpolationShear', 'RandomInterpolationTranslate'
 ]

@@ -254,7 +254,8 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
     """``MultiViewDataPreprocessor`` that first augments each training view
     on the device.
 
-    Training batches: each view (uint8 from the CPU pipeline) is moved to
+    Training batches: each view (uint8 from the CPU pipeline, packed by
+    ``PackInputs`` or, with ``hwc_inputs``, ``PackHWCInputs``) is moved to
     the device, augmented by its ``view_augments`` entry (reading the
     channels as BGR, as mmcv's ops do on the CPU), converted to RGB if
     ``to_rgb``, then normalised. Validation and test batches,
@@ -267,6 +268,9 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
             run on the device (an empty list: none).
         seed (int, optional): Seed of the draws; None uses the run's seed
             (``torch.initial_seed()``, set by MMEngine's ``randomness``).
+        hwc_inputs (bool): Training views come channels-last, ``(B, H, W,
+            C)``, as ``PackHWCInputs`` packs them; they are permuted on the
+            device. Defaults to False (``PackInputs``' ``(B, C, H, W)``).
         **kwargs: Arguments of ``MultiViewDataPreprocessor``.
 
     Example:
@@ -284,8 +288,10 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
     def __init__(self,
                  view_augments: Optional[Sequence[Sequence[dict]]] = None,
                  seed: Optional[int] = None,
+                 hwc_inputs: bool = False,
                  **kwargs):
         super().__init__(**kwargs)
+        self.hwc_inputs = hwc_inputs
         if view_augments is not None and (
                 isinstance(view_augments, dict) or not all(
                     isinstance(v, (list, tuple)) for v in view_augments)):
@@ -309,6 +315,18 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
             np.random.SeedSequence([base % 2**63, get_rank(), iteration,
                                     view]).generate_state(1)[0])
 
+    def _channels_first(self, x: Tensor) -> Tensor:
+        """``(B, C, H, W)``, checking the layout ``hwc_inputs`` promises."""
+        channels = x.shape[-1] if self.hwc_inputs else x.shape[1]
+        if x.dim() != 4 or channels != 3:
+            layout = '(B, H, W, 3)' if self.hwc_inputs else '(B, 3, H, W)'
+            hint = ('PackHWCInputs packs (H, W, 3); PackInputs (3, H, W): '
+                    'hwc_inputs must match the pipeline\'s packing')
+            raise ValueError(
+                f'DeviceAugmentDataPreprocessor: a training view of shape '
+                f'{tuple(x.shape)} is not {layout}. {hint}')
+        return x.permute(0, 3, 1, 2) if self.hwc_inputs else x
+
     def forward(self, data: dict, training: bool = False) -> dict:
         """Augment (training) and normalise each view."""
         views = split_views(data['inputs'])
@@ -322,10 +340,10 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
         for v, (view, augment) in enumerate(zip(views, self.view_augments)):
             if isinstance(view, (list, tuple)):
                 view = torch.stack(list(view))
+            x = self._channels_first(self.cast_data(view))
             # mmcv's ops read the loaded channels as BGR, whatever they
             # are; the device ops work in RGB, on the same reading.
-            x = augment(self.cast_data(view).float().flip(1),
-                        self.draw_seed(v))
+            x = augment(x.float().flip(1), self.draw_seed(v))
             if not self.to_rgb:
                 x = x.flip(1)
             if self._enable_normalize:

@@ -133,8 +133,11 @@ def test_cifar_parameter_ranges_match_the_config():
     assert len({tuple(k[0] for k, _ in s) for s in cls_plans}) > 25
 
 
-def batch_of_one_image(num=8, size=32):
-    img = torch.from_numpy(photo(0, size)).permute(2, 0, 1)
+def batch_of_one_image(num=8, size=32, hwc=True):
+    """3 views of ``num`` copies of one image, packed as PackHWCInputs
+    (the gpu-aug recipes) or PackInputs."""
+    img = torch.from_numpy(photo(0, size))
+    img = img if hwc else img.permute(2, 0, 1)
     return [img[None].repeat(num, 1, 1, 1) for _ in range(3)]
 
 
@@ -176,9 +179,9 @@ def test_validation_and_single_view_batches_pass_through():
     pre = build_preprocessor(cfg)
     plain = build_preprocessor({
         k: v
-        for k, v in cfg.items() if k != 'view_augments'
+        for k, v in cfg.items() if k not in ('view_augments', 'hwc_inputs')
     } | dict(type='MultiViewDataPreprocessor'))
-    views = batch_of_one_image(2, 16)
+    views = batch_of_one_image(2, 16, hwc=False)  # the test pipeline's
     for training in (False, True):
         single = dict(inputs=views[0], data_samples=None)
         torch.testing.assert_close(
@@ -206,3 +209,25 @@ def test_wrong_number_of_views_is_refused():
                                   view_augments=[[], []]))
     with pytest.raises(ValueError, match='the batch has 3 views'):
         pre(dict(inputs=batch_of_one_image(2, 8), data_samples=None), True)
+
+
+@pytest.mark.parametrize('hwc_inputs', [True, False])
+def test_layout_not_matching_the_packing_is_refused(hwc_inputs):
+    pre = build_preprocessor(dict(type='DeviceAugmentDataPreprocessor',
+                                  hwc_inputs=hwc_inputs,
+                                  view_augments=[[], [], []]))
+    views = batch_of_one_image(2, 8, hwc=not hwc_inputs)
+    with pytest.raises(ValueError, match='hwc_inputs must match'):
+        pre(dict(inputs=views, data_samples=None), True)
+
+
+def test_hwc_and_chw_packing_give_the_same_batch():
+    cfg = config('resnet32_cifar100_lt_r100_gpu-aug').data_preprocessor
+    hub = MessageHub.get_instance('layout_test')
+    hub.update_info('iter', 0)
+    out = {}
+    for hwc in (True, False):
+        pre = build_preprocessor(dict(cfg, seed=1, hwc_inputs=hwc))
+        out[hwc] = pre(dict(inputs=batch_of_one_image(4, 32, hwc=hwc),
+                            data_samples=None), True)['inputs']
+    assert all(torch.equal(a, b) for a, b in zip(out[True], out[False]))
