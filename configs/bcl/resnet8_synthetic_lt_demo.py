@@ -20,13 +20,17 @@ data_preprocessor = dict(
     num_classes=10, mean=[127.5, 127.5, 127.5], std=[64.0, 64.0, 64.0])
 
 # The CIFAR recipe's views, lighter: no AutoAugment or blur, milder crops.
+# Each view is its crop and flip, then its photometric transforms (the part
+# the gpu-aug demo runs on the device).
 classification_view = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
 ]
-contrastive_view = [
+contrastive_crop_flip = [
     dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.5, 1.0)),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+]
+contrastive_photometric = [
     dict(
         type='RandomApply',
         transforms=[
@@ -40,6 +44,7 @@ contrastive_view = [
         prob=0.8),
     dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
 ]
+contrastive_view = contrastive_crop_flip + contrastive_photometric
 # The classification view alone, for the single-view baselines.
 single_view_train_pipeline = [*classification_view, dict(type='PackInputs')]
 

@@ -13,14 +13,20 @@ data_preprocessor = dict(
     # loaded images are already RGB format
     to_rgb=False)
 
-classification_view = [
+# Each view is its crop and flip, then its photometric transforms (the
+# part the gpu-aug recipe runs on the device).
+classification_crop_flip = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+]
+classification_photometric = [
     dict(type='AutoAugment', policies={{_base_.policies_cifar10}}),
 ]
-contrastive_view = [
+contrastive_crop_flip = [
     dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.2, 1.0)),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+]
+contrastive_photometric = [
     dict(
         type='RandomApply',
         transforms=[
@@ -42,6 +48,8 @@ contrastive_view = [
         magnitude_std='inf',
         prob=0.5),
 ]
+classification_view = classification_crop_flip + classification_photometric
+contrastive_view = contrastive_crop_flip + contrastive_photometric
 train_pipeline = [
     dict(
         type='MultiView',

@@ -24,18 +24,22 @@ rand_augment = dict(
 color_jitter = dict(
     type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1)
 
-classification_view = [
+# Each view is its crop and flip, then its photometric transforms (the
+# part the gpu-aug recipe runs on the device).
+crop_flip = [
     dict(type='RandomResizedCrop', scale=224),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+]
+classification_photometric = [
     dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4),
     rand_augment,
 ]
-sim_view = [
-    dict(type='RandomResizedCrop', scale=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+sim_photometric = [
     dict(type='RandomApply', transforms=[color_jitter], prob=0.8),
     dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
 ]
+classification_view = crop_flip + classification_photometric
+sim_view = crop_flip + sim_photometric
 rand_view = sim_view + [rand_augment]
 
 train_pipeline = [
