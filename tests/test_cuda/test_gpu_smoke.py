@@ -122,3 +122,9 @@ def test_loss_benchmark_on_cuda():
     out = run('tools/analysis_tools/benchmark.py', '--only', 'loss',
               '--device', 'cuda', '--rounds', '5')
     assert 'CIFAR-10' in out and 'iNaturalist' in out
+
+
+def test_device_aug_benchmark_on_cuda():
+    out = run('tools/analysis_tools/benchmark.py', '--only', 'device-aug',
+              '--device', 'cuda', '--aug-batch', '32')
+    assert 'device augmentation =' in out

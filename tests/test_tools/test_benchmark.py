@@ -13,6 +13,8 @@ sys.path.insert(
         osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
         'tools', 'analysis_tools'))
 from benchmark import loss_inputs, naive_bcl_loss  # noqa: E402
+from benchmark_device_augment import bench_device_augment  # noqa: E402
+from benchmark_pipeline import mmbcl_three_view  # noqa: E402
 
 
 def test_naive_baseline_equals_mmbcl_loss():
@@ -28,3 +30,22 @@ def test_naive_baseline_equals_mmbcl_loss():
         torch.testing.assert_close(grads[0], feats.grad, rtol=1e-4, atol=1e-6)
         torch.testing.assert_close(grads[1], protos.grad, rtol=1e-4,
                                    atol=1e-6)
+
+
+def test_device_aug_section_runs(capsys):
+    """The device-aug section on a tiny batch prints its rows."""
+    bench_device_augment(torch.device('cpu'), batch=2, rounds=1)
+    out = capsys.readouterr().out
+    assert '| mmbcl_device_augment | all 3 views' in out
+    assert '| torchvision_v2_per_image_loop |' in out
+
+
+def test_gpu_aug_cpu_side_packs_uint8_hwc_views(tmp_path):
+    import cv2
+    import numpy as np
+    path = str(tmp_path / 'a.jpg')
+    cv2.imwrite(path, np.random.RandomState(0).randint(
+        0, 256, (300, 400, 3), np.uint8))
+    views = mmbcl_three_view('resnext50_imagenet_lt_gpu-aug')(path)['inputs']
+    assert [tuple(v.shape) for v in views] == [(224, 224, 3)] * 3
+    assert all(v.dtype == torch.uint8 for v in views)

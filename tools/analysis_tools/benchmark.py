@@ -1,4 +1,5 @@
-"""Benchmark BCL's costs: the loss, a training step, the 3-view pipeline.
+"""Benchmark BCL's costs: the loss, a training step, the 3-view pipeline,
+device-side augmentation.
 
 Prints Markdown tables (docs/benchmark.md holds a run of it). Timings are
 medians over interleaved rounds; ratios are medians of per-round ratios.
@@ -7,6 +8,7 @@ On CUDA, timing uses CUDA events after warm-up.
 Example:
     python tools/analysis_tools/benchmark.py                 # everything, CPU
     python tools/analysis_tools/benchmark.py --only loss --device cuda
+    python tools/analysis_tools/benchmark.py --only device-aug --device cuda
 """
 import argparse
 import os
@@ -215,10 +217,13 @@ def bench_memory(device):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--only', default='loss,memory,step,pipeline',
+    parser.add_argument('--only',
+                        default='loss,memory,step,pipeline,device-aug',
                         help='comma-separated sections to run')
     parser.add_argument('--rounds', type=int, default=30,
                         help='timing rounds of the loss benchmark')
+    parser.add_argument('--aug-batch', type=int, default=256,
+                        help='images per batch (x 3 views) of device-aug')
     args = parser.parse_args()
     device = torch.device(args.device)
     card = (torch.cuda.get_device_name(device) if device.type == 'cuda'
@@ -237,6 +242,9 @@ def main():
         from benchmark_pipeline import bench_pipeline
         with tempfile.TemporaryDirectory() as tmp:
             bench_pipeline(tmp)
+    if 'device-aug' in sections:
+        from benchmark_device_augment import bench_device_augment
+        bench_device_augment(device, args.aug_batch)
 
 
 if __name__ == '__main__':

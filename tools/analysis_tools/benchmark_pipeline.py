@@ -1,6 +1,7 @@
-"""Images per second per worker of the 3-view ImageNet-LT pipeline vs
-mmpretrain's 1-view pipeline and the authors' torchvision one (part of
-benchmark.py). One thread each, as a dataloader worker runs."""
+"""Images per second per worker of the 3-view ImageNet-LT pipeline, the CPU
+side of its gpu-aug variant, mmpretrain's 1-view pipeline and the authors'
+torchvision one (part of benchmark.py). One thread each, as a dataloader
+worker runs."""
 import os.path as osp
 import statistics
 import time
@@ -30,9 +31,8 @@ def make_jpegs(folder):
     return paths
 
 
-def mmbcl_three_view():
-    cfg = Config.fromfile(
-        osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt.py'))
+def mmbcl_three_view(recipe='resnext50_imagenet_lt'):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'bcl', f'{recipe}.py'))
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         pipeline = Compose(cfg.train_dataloader.dataset.pipeline)
     return lambda path: pipeline(dict(img_path=path, gt_label=0))
@@ -78,6 +78,8 @@ def bench_pipeline(tmp_dir):
     paths = make_jpegs(tmp_dir)
     pipelines = dict(
         mmbcl_3view=mmbcl_three_view(),
+        mmbcl_gpu_aug_3view_cpu_side=mmbcl_three_view(
+            'resnext50_imagenet_lt_gpu-aug'),
         authors_torchvision_3view=authors_torchvision(),
         mmpretrain_1view=mmpretrain_one_view())
     rates = {name: [] for name in pipelines}
@@ -89,9 +91,13 @@ def bench_pipeline(tmp_dir):
             rates[name].append(len(paths) / (time.perf_counter() - begin))
     print('\n### ImageNet-LT training pipeline, 500x375 JPEGs, one thread '
           '(hue jitter on where the recipe has it)\n')
-    print('| pipeline | images / s | vs authors\' torchvision |')
-    print('|---|---|---|')
-    base = rates['authors_torchvision_3view']
+    print('| pipeline | images / s | vs authors\' torchvision | '
+          'vs mmpretrain 1-view |')
+    print('|---|---|---|---|')
     for name, values in rates.items():
-        rel = statistics.median(v / b for v, b in zip(values, base))
-        print(f'| {name} | {statistics.median(values):.1f} | {rel:.2f} |')
+        rel = [
+            statistics.median(v / b for v, b in zip(values, rates[base]))
+            for base in ('authors_torchvision_3view', 'mmpretrain_1view')
+        ]
+        print(f'| {name} | {statistics.median(values):.1f} | {rel[0]:.2f} '
+              f'| {rel[1]:.2f} |')
