@@ -1,5 +1,4 @@
 """Balanced contrastive loss (Zhu et al., CVPR 2022, eq. 6)."""
-import contextlib
 from typing import Optional
 
 import torch
@@ -9,6 +8,7 @@ from torch import Tensor
 from mmpretrain.registry import MODELS
 
 from ..utils.gather import gather_batch
+from ..utils.precision import no_autocast
 
 
 def check_labels(labels: Tensor, num_classes: int, where: str) -> None:
@@ -110,14 +110,6 @@ def bcl_loss(features: Tensor,
             prototypes = prototypes.to(dtype)
         return BCLFunction.apply(anchors, prototypes, labels.repeat(2),
                                  num_classes, temperature, class_averaging)
-
-
-def no_autocast(device_type: str):
-    """A context that disables autocast on ``device_type`` (a no-op where
-    autocast does not exist, e.g. the ``meta`` device)."""
-    if torch.amp.is_autocast_available(device_type):
-        return torch.autocast(device_type, enabled=False)
-    return contextlib.nullcontext()
 
 
 class BCLFunction(torch.autograd.Function):

@@ -16,8 +16,8 @@ images that drew it.
 
 Determinism: the draws use NumPy and ``random`` states seeded from the
 run's seed, the rank, the iteration and the view (the global states are
-restored), so a
-resumed run draws what the uninterrupted run drew, on any device.
+restored), so a resumed run draws what the uninterrupted run drew, on any
+device.
 """
 import math
 import random
@@ -35,6 +35,7 @@ from torch import Tensor
 from mmpretrain.registry import MODELS, TRANSFORMS
 from . import batch_ops as ops
 from .data_preprocessor import MultiViewDataPreprocessor, split_views
+from .precision import no_autocast
 
 #: One step of one image's plan: a kernel key and its parameter.
 Step = Tuple[tuple, float]
@@ -225,9 +226,12 @@ class DeviceAugment:
 
     @torch.no_grad()
     def __call__(self, x: Tensor, seed: int) -> Tensor:
-        """Augment ``x`` (``(N, 3, H, W)`` float RGB in [0, 255])."""
-        plans = self.draw(x.shape[0], seed)
-        x = x.clone()
+        """Augment ``x`` (``(N, 3, H, W)`` float RGB in [0, 255]); in fp32
+        even inside an AMP context (the preprocessor runs in one)."""
+        with no_autocast(x.device.type):
+            return self._apply(x.float().clone(), self.draw(x.shape[0], seed))
+
+    def _apply(self, x: Tensor, plans: List[List[Step]]) -> Tensor:
         kernels: Dict[tuple, Callable] = {}
         for k in range(max(map(len, plans), default=0)):
             groups = defaultdict(lambda: ([], []))
@@ -258,9 +262,9 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
     ``PackInputs`` or, with ``hwc_inputs``, ``PackHWCInputs``) is moved to
     the device, augmented by its ``view_augments`` entry (reading the
     channels as BGR, as mmcv's ops do on the CPU), converted to RGB if
-    ``to_rgb``, then normalised. Validation and test batches,
-    and ``view_augments=None``, are handled as by
-    ``MultiViewDataPreprocessor``.
+    ``to_rgb``, then normalised. Validation and test batches, and
+    ``view_augments=None``, are handled as by ``MultiViewDataPreprocessor``
+    (their pipelines pack with ``PackInputs``).
 
     Args:
         view_augments (list[list[dict]], optional): Per view, in the order

@@ -231,3 +231,16 @@ def test_hwc_and_chw_packing_give_the_same_batch():
         out[hwc] = pre(dict(inputs=batch_of_one_image(4, 32, hwc=hwc),
                             data_samples=None), True)['inputs']
     assert all(torch.equal(a, b) for a, b in zip(out[True], out[False]))
+
+
+def test_runs_in_fp32_inside_autocast():
+    """The preprocessor runs inside the AMP context: the augmentation keeps
+    fp32 (bf16 autocast on the CPU here)."""
+    augments = config('resnext50_imagenet_lt_gpu-aug').data_preprocessor
+    augment = DeviceAugment(augments.view_augments[0])
+    x = torch.from_numpy(photo(0, 48)).permute(2, 0, 1)[None].float()
+    x = x.repeat(4, 1, 1, 1)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = augment(x, 3)
+    assert out.dtype == torch.float32
+    torch.testing.assert_close(out, augment(x, 3))
