@@ -79,12 +79,13 @@ def grayscale(x: Tensor, weights=(1.0, 1.0, 1.0)) -> Tensor:
     return gray.floor().expand_as(x).contiguous()
 
 
-def gaussian_blur(x: Tensor, sigma: Tensor) -> Tensor:
+def gaussian_blur(x: Tensor, sigma: Tensor, max_sigma: float) -> Tensor:
     """PIL ``ImageFilter.GaussianBlur(radius=sigma)`` (the SimCLR blur):
     a separable Gaussian of standard deviation ``sigma``, truncated at 3
-    sigma, edges replicated."""
-    sigma = sigma.to(x.dtype).clamp(min=1e-3)
-    half = max(1, int(math.ceil(3 * float(sigma.max()))))
+    sigma, edges replicated. Every kernel is ``2 * ceil(3 * max_sigma) +
+    1`` taps wide (a bound known on the host: no device sync)."""
+    sigma = sigma.to(x.dtype).clamp(min=1e-3, max=max_sigma)
+    half = max(1, int(math.ceil(3 * max_sigma)))
     taps = torch.arange(-half, half + 1, device=x.device, dtype=x.dtype)
     kernel = torch.exp(-0.5 * (taps.view(1, -1) / sigma.view(-1, 1))**2)
     kernel = kernel / kernel.sum(1, keepdim=True)  # (N, K)
@@ -178,20 +179,22 @@ def affine(x: Tensor, matrix: Tensor, fill, mode: str) -> Tensor:
     """``cv2.warpAffine`` of each image by its ``(2, 3)`` forward matrix
     (pixel coordinates), outside filled with ``fill`` (RGB)."""
     n, _, hgt, wid = x.shape
-    full = torch.cat([
-        matrix.to(torch.float32),
-        torch.tensor([[[0., 0., 1.]]], device=x.device).expand(n, 1, 3)
-    ], 1)
-    inverse = torch.linalg.inv(full)[:, :2]  # output pixel -> input pixel
-    # grid_sample (align_corners=True) uses u = 2 * px / (size - 1) - 1.
-    to_px = torch.tensor([[(wid - 1) / 2, 0, (wid - 1) / 2],
-                          [0, (hgt - 1) / 2, (hgt - 1) / 2], [0, 0, 1]],
-                         device=x.device)
-    to_unit = torch.linalg.inv(to_px)
-    theta = to_unit[:2] @ torch.cat([
-        inverse, torch.tensor([[[0., 0., 1.]]], device=x.device).expand(
-            n, 1, 3)
-    ], 1) @ to_px
+    m = matrix.to(torch.float32)
+    (a, b, c), (d, e, f) = m[:, 0].unbind(-1), m[:, 1].unbind(-1)
+    det = a * e - b * d
+    # the inverse map, output pixel -> input pixel, in closed form (no
+    # linalg call: it would check for singularity with a host sync)
+    inverse = torch.stack([
+        torch.stack([e, -b, b * f - c * e], -1),
+        torch.stack([-d, a, c * d - a * f], -1)
+    ], 1) / det.view(-1, 1, 1)
+    # grid_sample (align_corners=True) reads unit coordinates
+    # u = 2 * px / (size - 1) - 1; theta = unit <- px <- inverse <- unit.
+    half = torch.tensor([(wid - 1) / 2, (hgt - 1) / 2], device=x.device)
+    scaled = inverse[:, :, :2] * half.view(1, 1, 2)
+    linear = scaled / half.view(1, 2, 1)
+    shift = (scaled.sum(2) + inverse[:, :, 2]) / half - 1
+    theta = torch.cat([linear, shift.unsqueeze(2)], 2)
     grid = F.affine_grid(theta, [n, 3, hgt, wid], align_corners=True)
     fill = torch.as_tensor(fill, device=x.device, dtype=x.dtype).view(
         1, 3, 1, 1)

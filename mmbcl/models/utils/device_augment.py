@@ -142,9 +142,12 @@ def plan(transform) -> List[Step]:
     if kind == 'GaussianBlur':
         if transform.random_disable():
             return []
-        radius = transform.radius if transform.radius is not None else \
-            transform.random_magnitude()
-        return [(('gaussian_blur', ), radius)]
+        if transform.radius is not None:
+            radius = bound = transform.radius
+        else:
+            radius = transform.random_magnitude()
+            bound = max(max(transform.magnitude_range), radius)
+        return [(('gaussian_blur', bound), radius)]
     if kind == 'RandAugment':
         return [
             s for i in transform.random_policy_indices()
@@ -181,6 +184,8 @@ def kernel(key: tuple, height: int, width: int) -> Callable:
         return lambda x, _: ops.grayscale(x, args[0])
     if name == 'solarize_add':
         return partial(ops.solarize_add, threshold=args[0])
+    if name == 'gaussian_blur':
+        return partial(ops.gaussian_blur, max_sigma=args[0])
     if name == 'rotate':
         mode, pad = args
         return lambda x, p: ops.affine(

@@ -127,6 +127,8 @@ def test_imagenet_parameter_ranges_match_the_config():
 def test_cifar_parameter_ranges_match_the_config():
     sim_plans = plans('resnet32_cifar100_lt_r100_gpu-aug', 1)
     radii = [r for s in sim_plans for k, r in s if k[0] == 'gaussian_blur']
+    assert {k for s in sim_plans for k, _ in s
+            if k[0] == 'gaussian_blur'} == {('gaussian_blur', 2.0)}
     assert abs(len(radii) / len(sim_plans) - 0.5) < 0.03
     assert 0.1 <= min(radii) < 0.11 and 1.99 < max(radii) <= 2.0
     cls_plans = plans('resnet32_cifar100_lt_r100_gpu-aug', 0)
@@ -244,3 +246,13 @@ def test_runs_in_fp32_inside_autocast():
         out = augment(x, 3)
     assert out.dtype == torch.float32
     torch.testing.assert_close(out, augment(x, 3))
+
+
+@pytest.mark.parametrize('name', sorted(RECIPES))
+def test_every_view_runs_on_meta_tensors(name):
+    """No kernel reads a value back to the host (a device sync) or mixes
+    in a CPU tensor: the views run on PyTorch's ``meta`` device."""
+    for augments in config(name).data_preprocessor.view_augments:
+        out = DeviceAugment(augments)(
+            torch.empty(32, 3, 16, 16, device='meta'), seed=0)
+        assert out.device.type == 'meta' and out.shape == (32, 3, 16, 16)
