@@ -215,6 +215,7 @@ class DeviceAugment:
             self.transforms = [TRANSFORMS.build(t) for t in transforms]
         for t in self.transforms:  # fail at build time, not in training
             _check(t)
+        self._kernels: Dict[tuple, Callable] = {}
 
     def draw(self, batch_size: int, seed: int) -> List[List[Step]]:
         """Every image's plan, drawn from NumPy and ``random`` states seeded
@@ -229,15 +230,19 @@ class DeviceAugment:
             np.random.set_state(np_state)
             random.setstate(py_state)
 
-    @torch.no_grad()
     def __call__(self, x: Tensor, seed: int) -> Tensor:
-        """Augment ``x`` (``(N, 3, H, W)`` float RGB in [0, 255]); in fp32
-        even inside an AMP context (the preprocessor runs in one)."""
+        """An augmented copy of ``x`` (``(N, 3, H, W)`` RGB in [0, 255])."""
+        return self.augment_(x.float().clone(), seed)
+
+    @torch.no_grad()
+    def augment_(self, x: Tensor, seed: int) -> Tensor:
+        """Augment the float batch ``x`` in place, in fp32 even inside an
+        AMP context (the preprocessor runs in one); returns ``x``."""
+        plans = self.draw(x.shape[0], seed)
         with no_autocast(x.device.type):
-            return self._apply(x.float().clone(), self.draw(x.shape[0], seed))
+            return self._apply(x, plans)
 
     def _apply(self, x: Tensor, plans: List[List[Step]]) -> Tensor:
-        kernels: Dict[tuple, Callable] = {}
         for k in range(max(map(len, plans), default=0)):
             groups = defaultdict(lambda: ([], []))
             for i, steps in enumerate(plans):
@@ -252,9 +257,10 @@ class DeviceAugment:
             sizes = [len(g[0]) for g in groups.values()]
             for key, idx, param in zip(groups, index.split(sizes),
                                        params.split(sizes)):
-                if key not in kernels:
-                    kernels[key] = kernel(key, x.shape[2], x.shape[3])
-                x[idx] = kernels[key](x[idx], param)
+                cached = key + tuple(x.shape[2:])
+                if cached not in self._kernels:
+                    self._kernels[cached] = kernel(key, *x.shape[2:])
+                x[idx] = self._kernels[cached](x[idx], param)
         return x
 
 
@@ -352,7 +358,7 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
             x = self._channels_first(self.cast_data(view))
             # mmcv's ops read the loaded channels as BGR, whatever they
             # are; the device ops work in RGB, on the same reading.
-            x = augment(x.float().flip(1), self.draw_seed(v))
+            x = augment.augment_(x.float().flip(1), self.draw_seed(v))
             if not self.to_rgb:
                 x = x.flip(1)
             if self._enable_normalize:
