@@ -13,7 +13,8 @@ sys.path.insert(
         osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
         'tools', 'analysis_tools'))
 from benchmark import loss_inputs, naive_bcl_loss  # noqa: E402
-from benchmark_device_augment import bench_device_augment  # noqa: E402
+from benchmark_device_augment import (  # noqa: E402
+    RECIPE, bench_device_augment, recipe_model)
 from benchmark_pipeline import mmbcl_three_view  # noqa: E402
 
 
@@ -49,3 +50,16 @@ def test_gpu_aug_cpu_side_packs_uint8_hwc_views(tmp_path):
     views = mmbcl_three_view('resnext50_imagenet_lt_gpu-aug')(path)['inputs']
     assert [tuple(v.shape) for v in views] == [(224, 224, 3)] * 3
     assert all(v.dtype == torch.uint8 for v in views)
+
+
+def test_step_model_of_the_gpu_aug_recipe_builds_and_runs():
+    """The model the CUDA row times (the recipe's, minus the device
+    augmentation) takes PackInputs-layout views; here one forward."""
+    from mmengine.config import Config
+    model = recipe_model(Config.fromfile(RECIPE))
+    assert type(model.data_preprocessor).__name__ == \
+        'MultiViewDataPreprocessor'
+    views = [torch.randint(0, 256, (2, 3, 64, 64), dtype=torch.uint8)] * 3
+    data = model.data_preprocessor(dict(inputs=views, data_samples=None),
+                                   True)
+    assert [tuple(v.shape) for v in data['inputs']] == [(2, 3, 64, 64)] * 3

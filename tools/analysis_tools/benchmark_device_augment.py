@@ -107,20 +107,31 @@ def kornia_sim():
     return run
 
 
-def resnext_amp_step(cfg, batch, device):
-    """One ResNeXt-50 AMP training step of the recipe on ready views."""
-    from mmengine.optim import AmpOptimWrapper
+def recipe_model(cfg):
+    """The recipe's model taking ready (already augmented) views: its
+    preprocessor without the device augmentation, for ``PackInputs``'
+    layout."""
     from mmengine.registry import DefaultScope
 
     from mmpretrain.registry import MODELS
-    from mmpretrain.structures import DataSample
-    preprocessor = dict(cfg.data_preprocessor,
-                        type='MultiViewDataPreprocessor')
-    preprocessor.pop('view_augments')
+    preprocessor = {
+        k: v
+        for k, v in cfg.data_preprocessor.items()
+        if k not in ('view_augments', 'hwc_inputs')
+    }
+    preprocessor['type'] = 'MultiViewDataPreprocessor'
     with DefaultScope.overwrite_default_scope('mmpretrain'):
-        model = MODELS.build(
-            dict(cfg.model, data_preprocessor=preprocessor)).to(device)
+        model = MODELS.build(dict(cfg.model, data_preprocessor=preprocessor))
     model.head.loss_module.set_class_counts(range(1, 1001))
+    return model
+
+
+def resnext_amp_step(cfg, batch, device):
+    """One ResNeXt-50 AMP training step of the recipe on ready views."""
+    from mmengine.optim import AmpOptimWrapper
+
+    from mmpretrain.structures import DataSample
+    model = recipe_model(cfg).to(device)
     optim = AmpOptimWrapper(optimizer=torch.optim.SGD(
         model.parameters(), lr=1e-3, momentum=0.9))
     data = dict(inputs=views(batch, device),
