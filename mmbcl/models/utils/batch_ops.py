@@ -130,23 +130,28 @@ def solarize_add(x: Tensor, addition: Tensor, threshold=128) -> Tensor:
         max=255).floor(), x)
 
 
-def _channel_histograms(x: Tensor) -> Tensor:
-    """256-bin histogram of each image channel, ``(N * 3, 256)``."""
-    levels = x.floor().clamp(0, 255).long().flatten(2).flatten(0, 1)
-    hist = torch.zeros(levels.shape[0], 256, device=x.device)
+def _levels(x: Tensor) -> Tensor:
+    """The integer level of each value, one row per image channel,
+    ``(N * 3, H * W)``."""
+    return x.floor().clamp(0, 255).long().flatten(2).flatten(0, 1)
+
+
+def _channel_histograms(levels: Tensor) -> Tensor:
+    """256-bin histogram of each row of ``_levels``, ``(N * 3, 256)``."""
+    hist = torch.zeros(levels.shape[0], 256, device=levels.device)
     return hist.scatter_add_(1, levels, torch.ones_like(hist[:, :1]).expand(
         levels.shape))
 
 
-def _apply_lut(x: Tensor, lut: Tensor) -> Tensor:
-    levels = x.floor().clamp(0, 255).long().flatten(2).flatten(0, 1)
+def _apply_lut(x: Tensor, levels: Tensor, lut: Tensor) -> Tensor:
     return lut.gather(1, levels).view_as(x).to(x.dtype)
 
 
 def auto_contrast(x: Tensor, _=None) -> Tensor:
     """``mmcv.auto_contrast`` (no cut-off): stretch each channel to
     ``[0, 255]``; a constant channel is kept."""
-    hist = _channel_histograms(x)
+    pixels = _levels(x)
+    hist = _channel_histograms(pixels)
     levels = torch.arange(256, device=x.device, dtype=torch.float32)
     present = hist > 0
     low = torch.where(present, levels, torch.full_like(levels, 256)).amin(1)
@@ -155,12 +160,13 @@ def auto_contrast(x: Tensor, _=None) -> Tensor:
     lut = (levels * scale[:, None] - low[:, None] * scale[:, None]).clamp(
         0, 255).floor()
     lut = torch.where((low < high)[:, None], lut, levels.expand_as(lut))
-    return _apply_lut(x, lut)
+    return _apply_lut(x, pixels, lut)
 
 
 def equalize(x: Tensor, _=None) -> Tensor:
     """``mmcv.imequalize``: equalise each channel's histogram."""
-    hist = _channel_histograms(x)
+    pixels = _levels(x)
+    hist = _channel_histograms(pixels)
     levels = torch.arange(256, device=x.device, dtype=torch.float32)
     last = torch.where(hist > 0, levels, torch.full_like(levels, -1)).amax(1)
     step = torch.div(hist.sum(1) - hist.gather(1, last.long()[:, None])[:, 0],
@@ -172,7 +178,7 @@ def equalize(x: Tensor, _=None) -> Tensor:
     lut = torch.cat([torch.zeros_like(lut[:, :1]), lut[:, :-1]], 1)
     lut = torch.where((step > 0)[:, None], lut.clamp(max=255),
                       levels.expand_as(lut))
-    return _apply_lut(x, lut)
+    return _apply_lut(x, pixels, lut)
 
 
 def affine(x: Tensor, matrix: Tensor, fill, mode: str) -> Tensor:

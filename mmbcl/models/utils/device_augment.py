@@ -83,6 +83,14 @@ def _interpolation(op) -> str:
     return choices[np.random.randint(len(choices))]
 
 
+def _fixed_or_drawn(transform, name: str) -> float:
+    """``transform.<name>`` if the config fixes it, else a drawn magnitude
+    (how MMPretrain's ops read ``magnitude``, ``bits``, ``thr``, ``angle``
+    and ``radius``)."""
+    value = getattr(transform, name)
+    return value if value is not None else transform.random_magnitude()
+
+
 def _plan_op(op, kind: str) -> List[Step]:
     """Draw one RandAugment/AutoAugment op for one image, as ``op`` does
     (in the order it draws)."""
@@ -94,32 +102,24 @@ def _plan_op(op, kind: str) -> List[Step]:
     if kind in _PLAIN:
         return [((_PLAIN[kind], ), 0.0)]
     if kind in _ENHANCE:
-        magnitude = op.magnitude if op.magnitude is not None else \
-            op.random_magnitude()
-        return [((_ENHANCE[kind], ), 1 + op.random_negative(magnitude))]
+        return [((_ENHANCE[kind], ),
+                 1 + op.random_negative(_fixed_or_drawn(op, 'magnitude')))]
     if kind == 'Posterize':
-        bits = op.bits if op.bits is not None else op.random_magnitude()
-        return [(('posterize', ), math.ceil(bits))]
+        return [(('posterize', ), math.ceil(_fixed_or_drawn(op, 'bits')))]
     if kind == 'Solarize':
-        thr = op.thr if op.thr is not None else op.random_magnitude()
-        return [(('solarize', ), thr)]
+        return [(('solarize', ), _fixed_or_drawn(op, 'thr'))]
     if kind == 'SolarizeAdd':
-        magnitude = op.magnitude if op.magnitude is not None else \
-            op.random_magnitude()
-        return [(('solarize_add', op.thr), magnitude)]
+        return [(('solarize_add', op.thr), _fixed_or_drawn(op, 'magnitude'))]
     pad = tuple(op.pad_val) if isinstance(op.pad_val, Sequence) else \
         (op.pad_val, ) * 3
     if kind == 'Rotate':
         if op.center is not None or op.scale != 1.0:
             raise ValueError('DeviceAugmentDataPreprocessor: Rotate supports '
                              f'center=None and scale=1 only, got {op!r}')
-        angle = op.angle if op.angle is not None else op.random_magnitude()
         return [(('rotate', interpolation, pad),
-                 op.random_negative(angle))]
-    magnitude = op.magnitude if op.magnitude is not None else \
-        op.random_magnitude()
+                 op.random_negative(_fixed_or_drawn(op, 'angle')))]
     return [((kind.lower(), op.direction, interpolation, pad),
-             op.random_negative(magnitude))]
+             op.random_negative(_fixed_or_drawn(op, 'magnitude')))]
 
 
 def plan(transform) -> List[Step]:
@@ -142,11 +142,9 @@ def plan(transform) -> List[Step]:
     if kind == 'GaussianBlur':
         if transform.random_disable():
             return []
-        if transform.radius is not None:
-            radius = bound = transform.radius
-        else:
-            radius = transform.random_magnitude()
-            bound = max(max(transform.magnitude_range), radius)
+        radius = _fixed_or_drawn(transform, 'radius')
+        bound = radius if transform.radius is not None else max(
+            max(transform.magnitude_range), radius)
         return [(('gaussian_blur', bound), radius)]
     if kind == 'RandAugment':
         return [
