@@ -20,10 +20,11 @@ from mmbcl.models.utils import batch_ops as ops
 from mmbcl.utils.mmcv_compat import adjust_hue
 
 
-def photo(seed, h=48, w=64):
-    """A smooth, photo-like BGR uint8 image."""
+def photo(seed, h=48, w=64, block=4):
+    """A smooth, photo-like BGR uint8 image (noise upscaled ``block``
+    times, plus a little pixel noise)."""
     rng = np.random.RandomState(seed)
-    small = rng.randint(0, 256, (h // 4, w // 4, 3)).astype(np.uint8)
+    small = rng.randint(0, 256, (h // block, w // block, 3)).astype(np.uint8)
     img = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
     return np.clip(img.astype(int) + rng.randint(-10, 10, img.shape), 0,
                    255).astype(np.uint8)

@@ -4,7 +4,6 @@ import os.path as osp
 import random
 from collections import Counter
 
-import cv2
 import numpy as np
 import pytest
 import torch
@@ -17,6 +16,8 @@ import mmbcl  # noqa: F401
 from mmbcl.models.utils import DeviceAugment
 from mmbcl.models.utils import device_augment
 from mmpretrain.registry import MODELS
+
+from . import test_batch_ops
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
@@ -32,11 +33,7 @@ def config(name):
 
 
 def photo(seed, size):
-    rng = np.random.RandomState(seed)
-    small = rng.randint(0, 256, (size // 8, size // 8, 3)).astype(np.uint8)
-    img = cv2.resize(small, (size, size), interpolation=cv2.INTER_CUBIC)
-    return np.clip(img.astype(int) + rng.randint(-10, 10, img.shape), 0,
-                   255).astype(np.uint8)
+    return test_batch_ops.photo(seed, size, size, block=8)
 
 
 def build_preprocessor(cfg):
