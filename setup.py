@@ -58,7 +58,7 @@ setup(
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
     license='Apache License 2.0',
-    python_requires='>=3.8',
+    python_requires='>=3.9',
     packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
     package_data={'mmbcl': [f'.mim/{name}' for name in MIM_FILES] + [
         '.mim/configs/**/*', '.mim/tools/**/*']},

@@ -3,20 +3,33 @@
 Importing this package (``custom_imports=dict(imports=['mmbcl'])``)
 registers every component into MMPretrain's registries, so configs use
 plain type names such as ``type='BCLHead'``, and mmbcl's configs into
-MMPretrain's model hub (``mmpretrain.list_models('*bcl*')``).
+MMPretrain's model hub (``mmpretrain.list_models('*bcl*')``). It also
+routes MMEngine's checkpoint loading through mmbcl's check and
+``weights_only=True`` load (see :mod:`mmbcl.utils.checkpoint`).
 """
-from .utils.mmcv_compat import require_mmcv
+import torch
+
+from .version import TORCH_MINIMUM, __version__
+
+if torch.__version__ < TORCH_MINIMUM:
+    raise ImportError(
+        f'mmbcl needs torch >= {TORCH_MINIMUM}, but torch '
+        f'{torch.__version__} is installed; install a newer torch with its '
+        f'matching torchvision (pip install "torch>={TORCH_MINIMUM}")')
+
+from .utils.mmcv_compat import require_mmcv  # noqa: E402
 
 require_mmcv()
 
 # The imports below register components; order does not matter.
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
-from .utils import allow_mmengine_checkpoint_globals, fix_mmcv_adjust_hue  # noqa: E402,E501
+from .utils import (allow_mmengine_checkpoint_globals,  # noqa: E402,E501
+                    fix_mmcv_adjust_hue, install_safe_checkpoint_loaders)
 from .utils.model_hub import register_models  # noqa: E402
-from .version import __version__  # noqa: E402
 
 allow_mmengine_checkpoint_globals()
+install_safe_checkpoint_loaders()
 fix_mmcv_adjust_hue()
 register_models()
 
-__all__ = ['__version__']
+__all__ = ['__version__', 'TORCH_MINIMUM']

@@ -12,8 +12,9 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import (check_checkpoint, load_config,
+from mmbcl.utils import (CheckpointError, check_checkpoint, load_config,
                          setup_cpu_distributed, teardown_distributed)
+from mmbcl.utils.cli import one_line_errors
 
 
 def parse_args():
@@ -50,9 +51,11 @@ def parse_args():
     return args
 
 
+@one_line_errors(CheckpointError)
 def main():
     args = parse_args()
-    check_checkpoint(args.checkpoint, 'tools/test.py')
+    if '://' not in args.checkpoint:  # a URL is checked once downloaded
+        check_checkpoint(args.checkpoint, 'tools/test.py')
     cfg = load_config(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:

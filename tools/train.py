@@ -12,10 +12,12 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
-from mmbcl.utils import (check_checkpoint, find_resume_checkpoint,
-                         hold_global_batch, launched_world_size,
-                         load_config, setup_cpu_distributed,
-                         teardown_distributed)
+from mmbcl.utils import (CheckpointError, check_checkpoint,
+                         find_resume_checkpoint, hold_global_batch,
+                         launched_world_size, load_config,
+                         setup_cpu_distributed, teardown_distributed)
+from mmbcl.utils.cli import one_line_errors
+from mmbcl.utils.config import fit_schedule_to_epochs
 
 
 def parse_args():
@@ -74,24 +76,34 @@ def merge_args(cfg, args):
                 'autocast either way.')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        # the newest complete checkpoint, even if the job was killed while
-        # saving one; none yet: start from scratch, as mmengine does
+    if args.resume is not None:
+        if args.resume != 'auto':
+            check_checkpoint(args.resume, '--resume')
         cfg.resume = True
-        cfg.load_from = find_resume_checkpoint(cfg.work_dir)
-    elif args.resume is not None:
-        check_checkpoint(args.resume, '--resume')
-        cfg.resume = True
-        cfg.load_from = args.resume
+        cfg.load_from = None if args.resume == 'auto' else args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     cfg.launcher = args.launcher
+    written_for = cfg.train_cfg.get('max_epochs')
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    for line in fit_schedule_to_epochs(cfg, written_for):
+        print(line, flush=True)
+    if cfg.get('resume') is True and not cfg.get('load_from'):
+        # --resume without a path, or resume=True in the config: the newest
+        # complete checkpoint, even if the job was killed while saving one;
+        # none yet: start from scratch, as mmengine does
+        cfg.load_from = find_resume_checkpoint(cfg.work_dir)
+        if cfg.load_from is None:
+            print(f'resume: no complete epoch_N.pth / iter_N.pth in '
+                  f'{cfg.work_dir}; training from scratch', flush=True)
+            cfg.resume = False
     if 'train_dataloader.batch_size' not in (args.cfg_options or {}):
         # an explicit per-process batch size wins over global_batch_size
         hold_global_batch(cfg, launched_world_size(args.launcher))
     if cfg.get('load_from') and '://' not in cfg.load_from:
+        # checked before the run starts; a URL is checked once downloaded
+        # (mmbcl routes every MMEngine checkpoint load through the check)
         check_checkpoint(cfg.load_from, 'load_from')
     return cfg
 
@@ -110,6 +122,7 @@ def print_shot_summary(runner) -> None:
     print(f'\nFinal validation accuracy (%):\n{header}\n{row}', flush=True)
 
 
+@one_line_errors(CheckpointError)
 def main():
     args = parse_args()
     cfg = merge_args(load_config(args.config), args)

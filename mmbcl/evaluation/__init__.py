@@ -1,11 +1,13 @@
-from .dump_lt_results import DumpLTResults, load_lt_results
+from .dump_lt_results import (DumpLTResults, ResultsFileError,
+                              load_lt_results)
 from .neural_collapse import NeuralCollapse, neural_collapse
 from .shot_accuracy import ShotAccuracy
 from .shot_groups import ShotGroupMetric, shot_groups
 from .simplex_geometry import SimplexGeometry, simplex_report
 
 __all__ = [
-    'DumpLTResults', 'load_lt_results', 'NeuralCollapse', 'neural_collapse',
+    'DumpLTResults', 'ResultsFileError', 'load_lt_results', 'NeuralCollapse',
+    'neural_collapse',
     'ShotAccuracy', 'ShotGroupMetric',
     'shot_groups', 'SimplexGeometry', 'simplex_report'
 ]

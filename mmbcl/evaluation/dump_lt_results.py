@@ -9,16 +9,69 @@ from mmengine.evaluator import BaseMetric
 
 from mmpretrain.registry import METRICS
 
+from ..utils.pickle_scan import RestrictedUnpickler
 from .simplex_geometry import class_means
 
 
+def _results_globals() -> dict:
+    """What a results file may reference: numpy arrays, scalars and their
+    dtypes (under numpy 1's and numpy 2's module names) and the latin-1
+    decoding that pickle protocols 0-2 use for bytes; nothing else."""
+    import _codecs
+    ndarray = np.zeros(1)
+    functions = dict(
+        _reconstruct=ndarray.__reduce__()[0],
+        _frombuffer=ndarray.__reduce_ex__(5)[0],
+        scalar=np.float64(0).__reduce__()[0])
+    allowed = {'numpy.ndarray': np.ndarray, 'numpy.dtype': np.dtype,
+               '_codecs.encode': _codecs.encode}
+    for module in ('numpy.core.multiarray', 'numpy._core.multiarray',
+                   'numpy.core.numeric', 'numpy._core.numeric'):
+        allowed.update({f'{module}.{name}': function
+                        for name, function in functions.items()})
+    dtypes = getattr(np, 'dtypes', None)  # numpy >= 1.25
+    allowed.update({f'numpy.dtypes.{type(d).__name__}': type(d)
+                    for d in map(np.dtype, np.typecodes['All'])
+                    if dtypes is not None and hasattr(dtypes,
+                                                      type(d).__name__)})
+    return allowed
+
+
+class ResultsFileError(ValueError):
+    """A file that is not a results file mmbcl reads; the message says why.
+    """
+
+
 def load_lt_results(path: str) -> dict:
-    """Read a file written by :class:`DumpLTResults` (``test.py --out``)."""
-    with open(path, 'rb') as f:
-        results = pickle.load(f)
+    """Read a file written by :class:`DumpLTResults` (``test.py --out``).
+
+    The file is unpickled by a restricted unpickler that resolves numpy
+    arrays and nothing else: a results file that references any other
+    Python object (a planted ``os.system``, say) is refused before it can
+    run. The message names the file.
+
+    Raises:
+        ResultsFileError: ``path`` does not exist, or is not a results file
+            of ``tools/test.py --out``.
+    """
+    if not os.path.isfile(path):
+        raise ResultsFileError(
+            f'results file {path!r} does not exist; write one with '
+            'tools/test.py CONFIG CHECKPOINT --out FILE.pkl')
+    expected = ('expected a results file of mmbcl\'s tools/test.py --out '
+                '(labels, predictions, class counts, class means)')
+    try:
+        with open(path, 'rb') as f:
+            results = RestrictedUnpickler(f, _results_globals()).load()
+    except pickle.UnpicklingError as error:
+        raise ResultsFileError(f'{path!r}: {error}: mmbcl refuses to '
+                               f'unpickle it; {expected}') from None
+    except Exception as error:  # truncated, not a pickle at all, ...
+        raise ResultsFileError(
+            f'{path!r} is not readable ({type(error).__name__}: {error}); '
+            f'{expected}') from None
     if not isinstance(results, dict) or 'gt_labels' not in results:
-        raise ValueError(f'{path} is not a results file of mmbcl\'s '
-                         'tools/test.py --out')
+        raise ResultsFileError(f'{path!r}: {expected}')
     return results
 
 

@@ -1,32 +1,49 @@
-"""Load MMEngine checkpoints with ``torch.load(weights_only=True)``.
+"""Checkpoints are checked, then loaded with ``weights_only=True``.
 
-Since torch 2.6, ``torch.load`` defaults to ``weights_only=True`` and
-refuses any global it does not know. MMEngine 0.10.x checkpoints carry a
-few: the message hub's ``HistoryBuffer`` (which pickles its statistics
-methods through ``getattr``) and the numpy arrays, scalars and dtypes it
-holds. :func:`allow_mmengine_checkpoint_globals` allowlists
-exactly these, nothing else, so resuming and testing from a checkpoint work
-while a checkpoint smuggling any other global (``os.system``, ...) is still
-refused by torch.
+mmbcl's rule, in one place: **every checkpoint that mmbcl or its entry
+points load is first scanned without unpickling** (:func:`check_checkpoint`:
+the file must be a whole ``torch.save`` file, zip or legacy format, and
+reference no Python global beyond what torch's ``weights_only`` loader
+allows plus :data:`MMENGINE_CHECKPOINT_GLOBALS`), **then loaded with an
+explicit** ``torch.load(..., weights_only=True)``
+(:func:`load_checkpoint_file`).
+An explicit ``weights_only=True`` is kept even under
+``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1``. ``import mmbcl`` routes MMEngine's
+checkpoint loading through it (:mod:`mmbcl.utils.checkpoint_loaders`):
+``--resume``, ``load_from`` (paths and URLs), a config's ``resume=True``,
+``tools/test.py``, ``init_model`` and ``ImageClassificationInferencer``.
+Results files (``tools/test.py --out``) are read by a restricted unpickler
+(:func:`mmbcl.evaluation.load_lt_results`).
+
+MMEngine 0.10.x checkpoints carry a few globals of their own: the message
+hub's ``HistoryBuffer`` (which pickles its statistics methods through
+``getattr``) and the numpy arrays, scalars and dtypes it holds.
+:func:`allow_mmengine_checkpoint_globals` allowlists exactly these.
 """
-import glob
 import os.path as osp
-import pickle
-import re
 import zipfile
-from typing import Optional
+from typing import Set
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
+
+from .pickle_scan import LEGACY_TORCH_MAGIC, torch_file_globals
 
 try:  # numpy >= 2
     from numpy._core.multiarray import _reconstruct, scalar
 except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core.multiarray import _reconstruct, scalar
 
-
 BUILTIN_STATISTICS = frozenset(('min', 'max', 'current', 'mean'))
+
+
+class CheckpointError(ValueError):
+    """A file mmbcl will not load as a checkpoint; the message says why."""
+
+
+class MissingCheckpointError(CheckpointError, FileNotFoundError):
+    """A checkpoint path that does not exist."""
 
 
 def history_buffer_getattr(obj, name: str):
@@ -39,6 +56,7 @@ def history_buffer_getattr(obj, name: str):
     reach any attribute of any allowed object; this stand-in, registered
     under that name, resolves only those methods and refuses the rest.
     """
+    import pickle
     allowed = BUILTIN_STATISTICS.union(HistoryBuffer._statistics_methods)
     if obj is HistoryBuffer and name in allowed:
         return getattr(obj, name)
@@ -77,41 +95,45 @@ MMENGINE_CHECKPOINT_GLOBALS = [
 
 
 def allow_mmengine_checkpoint_globals() -> None:
-    """Allowlist :data:`MMENGINE_CHECKPOINT_GLOBALS` for safe loading.
-
-    Idempotent; does nothing on a torch without
-    ``torch.serialization.add_safe_globals`` (< 2.4), where checkpoints load
-    as before.
-    """
-    add_safe_globals = getattr(torch.serialization, 'add_safe_globals', None)
-    if add_safe_globals is not None:
-        add_safe_globals(MMENGINE_CHECKPOINT_GLOBALS)
+    """Allowlist :data:`MMENGINE_CHECKPOINT_GLOBALS` for ``weights_only``
+    loading (``torch.serialization.add_safe_globals``); idempotent."""
+    torch.serialization.add_safe_globals(MMENGINE_CHECKPOINT_GLOBALS)
 
 
-def is_complete_checkpoint(path: str) -> bool:
-    """Whether ``path`` is a whole ``torch.save`` file (a zip holding a
-    ``data.pkl``, whose central directory is intact: a file cut off while
-    being written is not)."""
-    if not osp.isfile(path):
-        return False
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return any(name.endswith('data.pkl')
-                       for name in archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-
-
-#: The first bytes of a file ``torch.save`` wrote in its legacy (pre-1.6,
-#: ``_use_new_zipfile_serialization=False``) format: a pickled magic number.
-LEGACY_TORCH_MAGIC = b'\x80\x02\x8a\x0a' + (
-    0x1950a86a20f9469cfc6c).to_bytes(10, 'little')
+def allowed_global_names() -> Set[str]:
+    """The ``module.name`` globals ``torch.load(weights_only=True)``
+    resolves: torch's own and those added with ``add_safe_globals``."""
+    from torch import _weights_only_unpickler as unpickler
+    allow_mmengine_checkpoint_globals()
+    return set(unpickler._get_allowed_globals()) | set(
+        unpickler._get_user_allowed_globals())
 
 
 def is_legacy_torch_file(path: str) -> bool:
     """Whether ``path`` starts as a legacy-format ``torch.save`` file."""
     with open(path, 'rb') as f:
         return f.read(len(LEGACY_TORCH_MAGIC)) == LEGACY_TORCH_MAGIC
+
+
+def is_complete_checkpoint(path: str) -> bool:
+    """Whether ``path`` is a whole ``torch.save`` file: a zip holding a
+    ``data.pkl`` whose central directory is intact (a file cut off while
+    being written is not), or a legacy-format file whose pickles all
+    parse."""
+    if not osp.isfile(path):
+        return False
+    if is_legacy_torch_file(path):
+        try:
+            torch_file_globals(path)
+            return True
+        except ValueError:
+            return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.endswith('data.pkl')
+                       for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 CHECKPOINT_EXPECTED = ('expected an MMEngine checkpoint written by '
@@ -123,13 +145,11 @@ def check_checkpoint(path: str, source: str = 'checkpoint') -> None:
     """Refuse, with one message, any file that is not a loadable checkpoint.
 
     Checked without unpickling anything: the file exists, is a complete
-    ``torch.save`` archive (not random bytes, text, or a file cut off while
-    being written), and references no Python global beyond tensors and the
-    ones :func:`allow_mmengine_checkpoint_globals` allows. A file in
-    torch's legacy (pre-zip) format passes: ``torch.load`` with
-    ``weights_only=True`` checks its globals while loading. The message
-    names the file and what was expected, and never suggests loading with
-    ``weights_only=False``.
+    ``torch.save`` file (zip, or torch's legacy pre-zip format; not random
+    bytes, text, or a file cut off while being written), and its pickle
+    opcodes reference no Python global beyond those
+    :func:`allowed_global_names` lists. The message names the file and
+    what was expected, and never suggests ``weights_only=False``.
 
     Args:
         path (str): The checkpoint file.
@@ -137,68 +157,43 @@ def check_checkpoint(path: str, source: str = 'checkpoint') -> None:
             ``load_from``, ...), for the message.
 
     Raises:
-        FileNotFoundError: ``path`` does not exist.
-        ValueError: ``path`` is not a checkpoint mmbcl loads.
+        MissingCheckpointError: ``path`` does not exist (a
+            ``FileNotFoundError`` too).
+        CheckpointError: ``path`` is not a checkpoint mmbcl loads.
     """
     if not osp.isfile(path):
-        raise FileNotFoundError(f'{source}: checkpoint {path!r} does not '
-                                'exist')
-    if is_legacy_torch_file(path):
-        return  # torch.load(weights_only=True) vets its globals as it loads
+        raise MissingCheckpointError(
+            f'{source}: checkpoint {path!r} does not exist')
     if not is_complete_checkpoint(path):
-        raise ValueError(
+        raise CheckpointError(
             f'{source}: {path!r} ({osp.getsize(path)} bytes) is not a '
             'complete checkpoint (another kind of file, or one cut off '
             f'while being written); {CHECKPOINT_EXPECTED}')
-    find_unsafe = getattr(torch.serialization,
-                          'get_unsafe_globals_in_checkpoint', None)
-    if find_unsafe is None:  # pragma: no cover - torch < 2.5
-        return
-    allow_mmengine_checkpoint_globals()
     try:
-        unsafe = find_unsafe(path)
-    except Exception as error:  # a zip that torch cannot read
-        raise ValueError(f'{source}: {path!r} is not a readable checkpoint '
-                         f'({error}); {CHECKPOINT_EXPECTED}') from None
+        found = torch_file_globals(path)
+    except (ValueError, zipfile.BadZipFile, OSError) as error:
+        raise CheckpointError(f'{source}: {path!r} is not a readable '
+                              f'checkpoint ({error}); '
+                              f'{CHECKPOINT_EXPECTED}') from None
+    unsafe = sorted(found - allowed_global_names())
     if unsafe:
-        raise ValueError(
+        raise CheckpointError(
             f'{source}: {path!r} references Python objects that a '
             f'checkpoint does not need ({", ".join(unsafe[:5])}); mmbcl '
             f'refuses to unpickle it; {CHECKPOINT_EXPECTED}')
 
 
-#: Checkpoints MMEngine's ``CheckpointHook`` saves with the optimizer and
-#: parameter-scheduler state; ``best_*.pth`` and converted weights lack both.
-RESUMABLE_NAME = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
+def load_checkpoint_file(path: str, map_location=None,
+                         source: str = 'checkpoint'):
+    """:func:`check_checkpoint`, then ``torch.load(weights_only=True)``.
 
-
-def is_resumable_checkpoint(path: str) -> bool:
-    """Whether ``path`` is a complete ``epoch_N.pth`` / ``iter_N.pth``."""
-    return bool(RESUMABLE_NAME.match(
-        osp.basename(path))) and is_complete_checkpoint(path)
-
-
-def find_resume_checkpoint(work_dir: str) -> Optional[str]:
-    """The checkpoint to resume from: the newest complete resumable one.
-
-    MMEngine's ``last_checkpoint`` pointer is trusted when it names a
-    complete ``epoch_N.pth`` / ``iter_N.pth``; when it is missing, empty or
-    points at a truncated file (a job killed while saving), the newest
-    complete such file in ``work_dir`` is used instead. ``best_*.pth`` and
-    any other ``.pth`` never qualify: MMEngine saves them without the
-    optimizer and scheduler state, and resuming from one would silently
-    restart momentum and the learning-rate schedule.
+    Args:
+        path (str): The checkpoint file.
+        map_location: As for ``torch.load``.
+        source (str): Where the path came from, for messages.
 
     Returns:
-        str | None: A checkpoint path, or None if there is none.
+        The loaded object (an MMEngine checkpoint dict).
     """
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            named = f.read().strip()
-        if named and is_resumable_checkpoint(named):
-            return named
-    candidates = sorted(
-        glob.glob(osp.join(work_dir, '*.pth')), key=osp.getmtime,
-        reverse=True)
-    return next((c for c in candidates if is_resumable_checkpoint(c)), None)
+    check_checkpoint(path, source)
+    return torch.load(path, map_location=map_location, weights_only=True)

@@ -19,8 +19,10 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from mmbcl.evaluation import load_lt_results, simplex_report  # noqa: E402
+from mmbcl.evaluation import (ResultsFileError, load_lt_results,  # noqa: E402,E501
+                              simplex_report)
 from mmbcl.evaluation.simplex_geometry import centred_cosines  # noqa: E402
+from mmbcl.utils.cli import one_line_errors  # noqa: E402
 
 
 def draw(ax, results: dict, title: str) -> tuple:
@@ -63,6 +65,7 @@ def plot(results, out: str, titles) -> list:
     return reports
 
 
+@one_line_errors(ResultsFileError)
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('results', nargs='+',

@@ -12,7 +12,9 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from mmbcl.evaluation import load_lt_results, shot_groups  # noqa: E402
+from mmbcl.evaluation import (ResultsFileError, load_lt_results,  # noqa: E402,E501
+                              shot_groups)
+from mmbcl.utils.cli import one_line_errors  # noqa: E402
 
 GROUP_COLOURS = dict(many='#d8e8f8', medium='#f8efd8', few='#f8dada')
 
@@ -58,6 +60,7 @@ def plot(results: dict, out: str, title: str, many: int, few: int) -> None:
     plt.close(fig)
 
 
+@one_line_errors(ResultsFileError)
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('results', help='a file from tools/test.py --out')

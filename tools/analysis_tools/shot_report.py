@@ -7,7 +7,8 @@ import argparse
 
 import numpy as np
 
-from mmbcl.evaluation import ShotAccuracy, load_lt_results
+from mmbcl.evaluation import ResultsFileError, ShotAccuracy, load_lt_results
+from mmbcl.utils.cli import one_line_errors
 
 COLUMNS = (('top1', 'overall'), ('many', 'many'), ('medium', 'medium'),
            ('few', 'few'))
@@ -31,6 +32,7 @@ def report(files, names, many=100, few=20) -> str:
     return '\n'.join(lines)
 
 
+@one_line_errors(ResultsFileError)
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('results', nargs='+',

@@ -24,6 +24,9 @@ from collections import OrderedDict
 import numpy as np
 import torch
 
+from mmbcl.utils import CheckpointError, load_checkpoint_file
+from mmbcl.utils.cli import one_line_errors
+
 PREFIXES = (('encoder.', 'backbone.'), ('head_fc.', 'head.proto_mlp.'),
             ('head.', 'head.contrast_mlp.'), ('fc.', 'head.fc.'))
 
@@ -64,6 +67,7 @@ def count_classes(list_file: str) -> list:
     return np.bincount(labels).tolist()
 
 
+@one_line_errors(CheckpointError)
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('src', help="the authors' checkpoint")
@@ -74,8 +78,9 @@ def main():
         'checkpoint so ShotAccuracy works in tools/test.py')
     args = parser.parse_args()
     # The authors' files are plain tensors in dicts (plus numbers and
-    # strings), which weights_only loading accepts.
-    checkpoint = torch.load(args.src, map_location='cpu', weights_only=True)
+    # strings): checked, then loaded with weights_only=True, as every
+    # checkpoint mmbcl reads.
+    checkpoint = load_checkpoint_file(args.src, 'cpu', source=args.src)
     state_dict = checkpoint.get('state_dict', checkpoint)
     meta = dict(converted_from=osp.basename(args.src))
     if args.train_list:
