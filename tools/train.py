@@ -12,6 +12,7 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
+from mmbcl.engine.hooks import TrainingDivergedError
 from mmbcl.utils import (CheckpointError, check_checkpoint,
                          find_resume_checkpoint, hold_global_batch,
                          launched_world_size, load_config,
@@ -122,7 +123,7 @@ def print_shot_summary(runner) -> None:
     print(f'\nFinal validation accuracy (%):\n{header}\n{row}', flush=True)
 
 
-@one_line_errors(CheckpointError)
+@one_line_errors(CheckpointError, TrainingDivergedError)
 def main():
     args = parse_args()
     cfg = merge_args(load_config(args.config), args)

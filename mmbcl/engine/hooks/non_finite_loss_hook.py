@@ -1,48 +1,100 @@
-"""NonFiniteLossHook: stop a diverged run, let AMP's scaler skip overflows."""
+"""NonFiniteLossHook: stop a diverged run, under every precision."""
+import glob
+import os.path as osp
 from typing import Optional
 
 import torch
 from mmengine import dist
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
+
+from ...utils.resume import RESUMABLE_NAME, is_resumable_checkpoint
+
+
+class TrainingDivergedError(RuntimeError):
+    """The run has diverged; the message says how, and where to resume."""
 
 
 def has_loss_scaler(optim_wrapper) -> bool:
     """Whether ``optim_wrapper`` (or one of an ``OptimWrapperDict``'s)
-    scales the loss, as MMEngine's ``AmpOptimWrapper`` does."""
+    scales the loss, as MMEngine's ``AmpOptimWrapper`` does (for bf16 too)."""
     wrappers = getattr(optim_wrapper, 'optim_wrappers', None)
     if isinstance(wrappers, dict):
         return any(has_loss_scaler(w) for w in wrappers.values())
     return getattr(optim_wrapper, 'loss_scaler', None) is not None
 
 
+def non_finite_buffers(model) -> list:
+    """Names of the model's floating-point buffers (BatchNorm statistics,
+    ...) holding NaN/Inf (one host sync)."""
+    model = model.module if is_model_wrapper(model) else model
+    named = [(n, b) for n, b in model.named_buffers()
+             if b.is_floating_point() and b.numel()]
+    if not named:
+        return []
+    finite = torch.stack([b.isfinite().all() for _, b in named]).tolist()
+    return [n for (n, _), ok in zip(named, finite) if not ok]
+
+
+def last_good_checkpoint(runner, before: int) -> Optional[str]:
+    """The newest resumable checkpoint in the work dir saved at or before
+    iteration ``before`` (``epoch_N.pth`` counts ``N`` epochs of
+    iterations)."""
+    per_epoch = None
+    try:
+        per_epoch = len(runner.train_dataloader)
+    except (TypeError, AttributeError):
+        pass
+    best, best_iter = None, -1
+    for path in glob.glob(osp.join(runner.work_dir, '*.pth')):
+        match = RESUMABLE_NAME.match(osp.basename(path))
+        if not match or not is_resumable_checkpoint(path):
+            continue
+        kind, number = match.group(1), int(match.group(2))
+        if kind == 'epoch' and per_epoch is None:
+            continue
+        iteration = number * per_epoch if kind == 'epoch' else number
+        if best_iter < iteration <= before:
+            best, best_iter = path, iteration
+    return best
+
+
 @HOOKS.register_module()
 class NonFiniteLossHook(Hook):
-    """Watch the training loss for NaN/Inf at one host sync per interval.
+    """Stop a diverged run, at one host sync per ``interval`` iterations.
 
     mmbcl's losses pass non-finite values through, like every PyTorch loss:
     under fp16 AMP a transient overflow is expected, and the loss scaler of
     MMEngine's ``AmpOptimWrapper`` skips that step and lowers the scale.
-    This hook decides when a run has really diverged (MMDetection's
-    ``CheckInvalidLossHook`` is the precedent, but without a host sync every
-    iteration):
+    This hook decides when a run has really diverged, the same way under
+    every precision (MMEngine's ``AmpOptimWrapper`` builds a loss scaler
+    for bf16 too, so "has a scaler" says nothing about recovery):
 
     * every iteration it counts non-finite losses on the loss's device,
       without synchronising;
-    * every ``interval`` iterations (and at the last one) it reads the
-      counts once, summed over all ranks;
-    * without a loss scaler (fp32, or bf16 without one) it stops the run
-      with a clear message once the loss has been non-finite for
-      ``patience`` iterations in a row (NaN weights never recover);
-    * under a loss scaler it only logs how many steps were skipped.
+    * every ``interval`` iterations (and at the last one) it reads, once,
+      the longest run of consecutive non-finite losses and their total,
+      over all ranks (all-reduced, so every rank takes the same decision),
+      and whether any floating-point buffer of the model (BatchNorm
+      statistics) holds NaN/Inf on any rank;
+    * a non-finite loss that does not last ``patience`` iterations in a
+      row (an overflow the scaler recovers from) is only logged;
+    * ``patience`` non-finite losses in a row (NaN weights never recover),
+      or non-finite BatchNorm statistics (a model that no longer
+      evaluates, whatever its training loss), stop the run with
+      :class:`TrainingDivergedError`, naming what happened and the last
+      checkpoint saved before it.
 
     Args:
         interval (int): Iterations between checks (host syncs).
             Defaults to 50.
-        patience (int): Consecutive non-finite iterations after which an
-            unscaled run is stopped. Defaults to 20.
+        patience (int): Consecutive non-finite losses that stop the run.
+            Defaults to 20.
+        check_buffers (bool): Also stop on non-finite model buffers.
+            Defaults to True.
 
     Example:
         >>> hook = HOOKS.build(dict(type='NonFiniteLossHook', interval=10))
@@ -52,15 +104,18 @@ class NonFiniteLossHook(Hook):
 
     priority = 'NORMAL'
 
-    def __init__(self, interval: int = 50, patience: int = 20):
+    def __init__(self, interval: int = 50, patience: int = 20,
+                 check_buffers: bool = True):
         for name, value in (('interval', interval), ('patience', patience)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f'NonFiniteLossHook: {name} must be a '
                                  f'positive int, got {value!r}')
         self.interval = interval
         self.patience = patience
+        self.check_buffers = check_buffers
         self._streak: Optional[torch.Tensor] = None  # consecutive bad iters
         self._count: Optional[torch.Tensor] = None  # bad iters this window
+        self._clean_until = 0  # the last check with nothing non-finite
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
@@ -79,32 +134,49 @@ class NonFiniteLossHook(Hook):
             self._check(runner)
 
     def _check(self, runner) -> None:
-        counts = torch.stack([self._streak, self._count])
-        # The same decision on every rank: the worst streak and the total.
-        streak = counts[:1].clone()
-        dist.all_reduce(streak, op='max')
-        total = counts[1:].clone()
+        broken = non_finite_buffers(runner.model) if self.check_buffers \
+            else []
+        # one tensor, two all-reduces: the worst streak and buffer state,
+        # and the total count, so every rank takes the same decision
+        worst = torch.stack([self._streak, self._count.new_tensor(
+            len(broken))])
+        dist.all_reduce(worst, op='max')
+        total = self._count.clone()
         dist.all_reduce(total, op='sum')
-        streak, count = int(streak.item()), int(total.item())
+        (streak, broken_anywhere), count = worst.tolist(), int(total)
         self._count.zero_()
-        if count == 0:
-            return
         iteration = runner.iter + 1
-        if has_loss_scaler(runner.optim_wrapper):
-            print_log(
-                f'NonFiniteLossHook: {count} non-finite loss(es) up to '
-                f'iteration {iteration} (summed over ranks); the loss scaler '
-                'skipped those steps and lowered the scale', logger='current',
-                level=30)
-            return
+        if broken_anywhere:
+            where = (f'{", ".join(broken[:3])}' if broken else
+                     'on another rank')
+            self._stop(runner, self._clean_until,
+                       f'model buffers hold NaN/Inf ({where}): the '
+                       'BatchNorm statistics are lost and the model no '
+                       'longer evaluates, whatever its training loss')
         if streak >= self.patience:
-            raise RuntimeError(
-                f'Training diverged: the loss has been NaN/Inf for the last '
-                f'{streak} iterations (up to iteration {iteration}; '
-                f'NonFiniteLossHook patience={self.patience}) and there is no '
-                'loss scaler to skip such steps. Lower the learning rate, '
-                'check the data, or resume from an earlier checkpoint.')
+            self._stop(
+                runner, iteration - streak,
+                f'the loss has been NaN/Inf for the last {streak} '
+                f'iterations (up to iteration {iteration}; '
+                f'NonFiniteLossHook patience={self.patience})' +
+                ('; the loss scaler did not recover it'
+                 if has_loss_scaler(runner.optim_wrapper) else ''))
+        if count == 0:
+            self._clean_until = iteration
+            return
+        scaler = ('; the loss scaler skipped those steps and lowered its '
+                  'scale' if has_loss_scaler(runner.optim_wrapper) else '')
         print_log(
-            f'NonFiniteLossHook: {count} non-finite loss(es) up to iteration '
-            f'{iteration}; {streak} in a row now (the run stops at '
-            f'{self.patience})', logger='current', level=30)
+            f'NonFiniteLossHook: {count} non-finite loss(es) up to '
+            f'iteration {iteration} (summed over ranks), {streak} in a row '
+            f'now; the run stops at {self.patience} in a row{scaler}',
+            logger='current', level=30)
+
+    def _stop(self, runner, clean_until: int, what: str) -> None:
+        checkpoint = last_good_checkpoint(runner, clean_until)
+        resume = (f'the last checkpoint saved before that is {checkpoint}: '
+                  f'resume from it (--resume {checkpoint}) with a lower '
+                  'learning rate, or check the data' if checkpoint else
+                  'no checkpoint was saved before that: lower the learning '
+                  'rate or check the data, and train again')
+        raise TrainingDivergedError(f'Training diverged: {what}; {resume}')

@@ -1,5 +1,8 @@
-"""NonFiniteLossHook stops a diverged fp32 run and only logs under a loss
-scaler; a non-finite BCL loss reaches AMP's scaler, which skips the step."""
+"""NonFiniteLossHook stops a diverged run under every precision and only
+logs a transient overflow; a non-finite BCL loss reaches AMP's scaler,
+which skips the step. The cross-rank decision runs in 2 gloo processes."""
+import os
+import socket
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +13,7 @@ from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401
 from mmbcl.engine.hooks import NonFiniteLossHook
+from mmbcl.engine.hooks.non_finite_loss_hook import TrainingDivergedError
 from mmbcl.models.losses import bcl_loss
 from mmpretrain.registry import HOOKS
 
@@ -31,7 +35,7 @@ class NaNAfter(BaseModel):
         return dict(loss=loss)
 
 
-def toy_runner(tmp_path, start, iters, **hook):
+def toy_runner(tmp_path, start, iters, checkpoint=None, **hook):
     data = [dict(inputs=torch.randn(2)) for _ in range(8)]
     return Runner(
         model=NaNAfter(start),
@@ -43,7 +47,7 @@ def toy_runner(tmp_path, start, iters, **hook):
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
         train_cfg=dict(by_epoch=False, max_iters=iters),
         custom_hooks=[dict(type='NonFiniteLossHook', **hook)],
-        default_hooks=dict(checkpoint=None, logger=None),
+        default_hooks=dict(checkpoint=checkpoint, logger=None),
         default_scope='mmpretrain',
         experiment_name=f'nonfinite_{start}_{iters}_{tmp_path.name}')
 
@@ -51,11 +55,24 @@ def toy_runner(tmp_path, start, iters, **hook):
 def test_fp32_run_stops_after_persistent_nan(tmp_path):
     runner = toy_runner(tmp_path, start=5, iters=100, interval=10,
                         patience=8)
-    with pytest.raises(RuntimeError,
+    with pytest.raises(TrainingDivergedError,
                        match=r'Training diverged: the loss has been NaN/Inf '
                        r'for the last 15 iterations \(up to iteration 20'):
         runner.train()
     assert runner.model.calls == 20  # stopped at the first check past 8
+
+
+def test_stop_names_the_last_good_checkpoint(tmp_path):
+    """NaN from iteration 26 on: iter_20.pth is the last clean checkpoint;
+    iter_30.pth holds NaN weights and is not offered."""
+    runner = toy_runner(
+        tmp_path, start=25, iters=100, interval=10, patience=8,
+        checkpoint=dict(type='CheckpointHook', interval=10, by_epoch=False))
+    with pytest.raises(TrainingDivergedError) as error:
+        runner.train()
+    message = str(error.value)
+    assert 'the last checkpoint saved before that is' in message
+    assert message.endswith('check the data') and 'iter_20.pth' in message
 
 
 def test_finite_run_is_not_stopped(tmp_path):
@@ -64,29 +81,78 @@ def test_finite_run_is_not_stopped(tmp_path):
     assert runner.iter == 30
 
 
-def fake_runner(iteration, scaler):
+def fake_runner(iteration, scaler, model=None, work_dir='.'):
     wrapper = SimpleNamespace(loss_scaler=object() if scaler else None)
     return SimpleNamespace(iter=iteration, max_iters=1000,
-                           optim_wrapper=wrapper)
+                           optim_wrapper=wrapper, work_dir=work_dir,
+                           model=model or torch.nn.BatchNorm1d(2),
+                           train_dataloader=None)
 
 
-def feed(hook, losses, scaler):
-    for i, value in enumerate(losses):
-        hook.after_train_iter(fake_runner(i, scaler), i,
+def feed(hook, losses, scaler, model=None, start=0):
+    for i, value in enumerate(losses, start):
+        hook.after_train_iter(fake_runner(i, scaler, model), i,
                               outputs=dict(loss=torch.tensor(value)))
 
 
-def test_scaled_run_only_logs():
+@pytest.mark.parametrize('scaler', [True, False], ids=['amp', 'fp32'])
+def test_persistent_nan_stops_under_every_precision(scaler):
+    """MMEngine's AmpOptimWrapper has a scaler for bf16 too: a run whose
+    loss stays NaN stops whether or not there is one."""
     hook = NonFiniteLossHook(interval=5, patience=2)
-    feed(hook, [float('inf')] * 20, scaler=True)  # never raises
-    hook = NonFiniteLossHook(interval=5, patience=2)
-    with pytest.raises(RuntimeError, match='no loss scaler'):
-        feed(hook, [float('inf')] * 20, scaler=False)
+    with pytest.raises(TrainingDivergedError,
+                       match='NaN/Inf for the last 5 iterations'):
+        feed(hook, [float('inf')] * 20, scaler=scaler)
 
 
-def test_an_isolated_nan_is_tolerated_without_scaler():
+@pytest.mark.parametrize('scaler', [True, False], ids=['amp', 'fp32'])
+def test_a_recovered_overflow_is_only_logged(scaler):
     hook = NonFiniteLossHook(interval=5, patience=3)
-    feed(hook, [1.0, float('nan'), 1.0, 1.0, float('nan')] * 4, scaler=False)
+    feed(hook, [1.0, float('nan'), 1.0, 1.0, float('nan')] * 4,
+         scaler=scaler)
+
+
+def test_nan_batchnorm_statistics_stop_the_run():
+    """A fp16 overflow writes NaN into the running statistics in the
+    forward pass, before the scaler skips the step; the training loss
+    (batch statistics) stays finite, the model no longer evaluates."""
+    bn = torch.nn.BatchNorm1d(2)
+    bn.running_mean.fill_(float('nan'))
+    hook = NonFiniteLossHook(interval=5, patience=3)
+    with pytest.raises(TrainingDivergedError,
+                       match=r'buffers hold NaN/Inf \(running_mean\)'):
+        feed(hook, [1.0] * 5, scaler=True, model=bn)
+
+
+def _rank_worker(rank, port, results):
+    """Rank 1 alone sees NaN losses from iteration 3 on; the decision must
+    be the same on both ranks."""
+    import torch.distributed as torch_dist
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
+    torch_dist.init_process_group('gloo', rank=rank, world_size=2)
+    hook = NonFiniteLossHook(interval=4, patience=3)
+    losses = [1.0] * 3 + [float('nan') if rank else 1.0] * 9
+    try:
+        feed(hook, losses, scaler=False)
+        outcome = 'ran on'
+    except TrainingDivergedError as error:
+        outcome = str(error)
+    with open(f'{results}.{rank}', 'w') as f:
+        f.write(outcome)
+    torch_dist.destroy_process_group()
+
+
+def test_ranks_decide_together(tmp_path):
+    import torch.multiprocessing as mp
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    results = str(tmp_path / 'outcome')
+    mp.spawn(_rank_worker, args=(port, results), nprocs=2)
+    outcomes = [open(f'{results}.{rank}').read() for rank in (0, 1)]
+    assert outcomes[0] == outcomes[1], outcomes
+    assert 'NaN/Inf for the last 5 iterations (up to iteration 8' in \
+        outcomes[0]
 
 
 @pytest.mark.parametrize('bad', [dict(interval=0), dict(patience=-1)])
