@@ -39,7 +39,12 @@ def neural_collapse(features: np.ndarray,
     With ``groups`` (shot-group class masks) the same measures restricted
     to each group's classes are reported as ``<group>_<measure>``
     (``nc1`` then averages ``Sigma_W`` over the group, against the overall
-    ``Sigma_B``; the angle measures use the pairs within the group).
+    ``Sigma_B``; the angle measures use the pairs within the group, and
+    ``etf_dev`` compares the group's block of the Gram matrix with the same
+    block of the ``C``-class simplex's, cosine ``-1 / (C - 1)``: a group of
+    ``k`` classes inside a ``C``-class simplex is not a ``k``-class
+    simplex). A regular simplex scores the same in every group as
+    overall.
 
     Args:
         features (np.ndarray): ``(N, D)`` features.
@@ -80,6 +85,8 @@ def neural_collapse(features: np.ndarray,
     norms = np.linalg.norm(centred, axis=1)
     unit = centred / np.maximum(norms, 1e-12)[:, None]
     cos = unit @ unit.T
+    num = len(centred)
+    simplex = (np.eye(num) - 1.0 / num) * num / (num - 1)
 
     def measures(rows: np.ndarray) -> Dict[str, float]:
         k = int(rows.sum())
@@ -88,7 +95,7 @@ def neural_collapse(features: np.ndarray,
         if k >= 2:
             gram = cos[np.ix_(rows, rows)]
             pairs = gram[np.triu_indices(k, 1)]
-            etf = (np.eye(k) - 1.0 / k) * k / (k - 1)
+            etf = simplex[np.ix_(rows, rows)]
             report.update(
                 etf_dev=np.linalg.norm(gram / np.linalg.norm(gram) -
                                        etf / np.linalg.norm(etf)),
