@@ -1,16 +1,20 @@
-"""Read the per-class image counts of any MMPretrain/MMEngine dataset."""
+"""Per-class counts of any MMPretrain/MMEngine dataset: the *source*
+counts (what the data set holds) and the *drawn* counts (what a loader
+yields from it, wrappers included)."""
 import numpy as np
 
 
 def get_class_counts(dataset) -> np.ndarray:
-    """Images per class of ``dataset``, ``(C,)`` int64.
+    """The *source* images per class of ``dataset``, ``(C,)`` int64.
 
-    Uses the dataset's ``class_counts`` where it has one (mmbcl's long-tailed
+    What the data set holds: the many / medium / few split and the
+    checkpoint's ``meta['class_counts']`` are defined on these. Uses the
+    dataset's ``class_counts`` where it has one (mmbcl's long-tailed
     datasets), else counts ``get_gt_labels()`` over ``metainfo['classes']``.
-    Dataset wrappers are looked through: ``RepeatDataset`` and
-    ``ClassBalancedDataset`` (the class distribution of the source set is
-    what a logit adjustment or a shot split means) and ``ConcatDataset``
-    (counts added up).
+    Dataset wrappers that repeat or rebalance items are looked through
+    (``RepeatDataset``, ``ClassBalancedDataset``); ``ConcatDataset`` adds
+    its parts up. For what a loader draws, see
+    :func:`get_drawn_class_counts`.
 
     Args:
         dataset: A built dataset.
@@ -30,6 +34,41 @@ def get_class_counts(dataset) -> np.ndarray:
         raise TypeError(
             f'cannot count classes of {type(dataset).__name__}: it has '
             'neither class_counts nor get_gt_labels()')
+    labels = get_labels(dataset)
+    return np.bincount(labels, minlength=num_classes_of(dataset, labels))
+
+
+def get_drawn_class_counts(dataset) -> np.ndarray:
+    """Labels per class of one pass over ``dataset``, ``(C,)`` int64.
+
+    What a loader with a plain sampler (``DefaultSampler``) yields in one
+    epoch, so the label prior the losses see: wrappers count what they
+    yield. ``ClassBalancedDataset`` counts its repeated indices,
+    ``RepeatDataset`` its source ``times`` over, ``ConcatDataset`` adds its
+    parts up, any other dataset counts its own labels (mmbcl's
+    ``LongTailDataset`` its subsample).
+
+    Example:
+        >>> from mmpretrain.registry import DATASETS
+        >>> ds = DATASETS.build(dict(type='RepeatDataset', times=3,
+        ...     dataset=dict(type='SyntheticLT', n_max=20, imb_factor=0.1,
+        ...                  num_classes=2)))
+        >>> get_class_counts(ds).tolist(), get_drawn_class_counts(ds).tolist()
+        ([20, 2], [60, 6])
+    """
+    if hasattr(dataset, 'full_init'):
+        dataset.full_init()
+    if hasattr(dataset, 'datasets'):  # ConcatDataset
+        return np.sum([get_drawn_class_counts(d) for d in dataset.datasets],
+                      axis=0)
+    if hasattr(dataset, 'repeat_indices') and hasattr(dataset, 'dataset'):
+        labels = get_labels(dataset.dataset)  # ClassBalancedDataset
+        return np.bincount(labels[np.asarray(dataset.repeat_indices)],
+                           minlength=num_classes_of(dataset.dataset, labels))
+    if hasattr(dataset, 'times') and hasattr(dataset, 'dataset'):
+        return dataset.times * get_drawn_class_counts(dataset.dataset)
+    if hasattr(dataset, 'class_counts'):
+        return np.asarray(dataset.class_counts, dtype=np.int64)
     labels = get_labels(dataset)
     return np.bincount(labels, minlength=num_classes_of(dataset, labels))
 

@@ -2,6 +2,7 @@
 import itertools
 from typing import List, Optional
 
+import numpy as np
 import torch
 import torch.nn as nn
 from mmengine.hooks import Hook
@@ -10,7 +11,7 @@ from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
 
-from ...datasets.class_counts import get_class_counts
+from ...datasets.class_counts import get_class_counts, get_drawn_class_counts
 
 
 def _receivers(objects):
@@ -65,23 +66,33 @@ def check_batch_size(runner) -> None:
 class ClassCountsHook(Hook):
     """Give the training set's class counts to the model and the metrics.
 
-    Long-tailed methods need the training distribution in three places:
-    losses (``LogitAdjustLoss``'s prior), head checks (``BCLHead``'s
-    ``num_classes``) and metrics (``ShotAccuracy``'s many / medium / few
-    split). Nobody types a count list into a config: this hook
+    Long-tailed methods need two distributions, never to be confused:
+
+    * the *source* counts, what the training set holds (dataset wrappers
+      that repeat or rebalance items looked through): head checks
+      (``BCLHead``'s ``num_classes``) and metrics (``ShotAccuracy``'s many /
+      medium / few split) use them, and checkpoints store them;
+    * the *drawn* frequencies, the labels the loader really feeds the
+      model: logit adjustment (``LogitAdjustLoss``) must remove this prior,
+      or an imbalance a sampler or wrapper already corrected is corrected
+      twice.
+
+    Nobody types a count list into a config: this hook
 
     * before training, counts the training dataset and calls
-      ``set_class_counts`` on every model module that has it; whatever
-      state a receiver creates lands on the model's device (the runner has
-      moved the model by then), so it works on GPUs, under DDP and after
-      resuming;
-    * stores the counts in every checkpoint (``meta['class_counts']``) and
-      reads them back when a checkpoint is loaded, so a test-only run from
-      a checkpoint knows them;
-    * under a class-aware sampler (one with ``class_frequencies``), gives
-      ``set_class_prior`` receivers (``LogitAdjustLoss``) the sampler's
-      class frequencies before training and every epoch: logit adjustment
-      must remove the prior of the labels actually sampled;
+      ``set_class_counts`` (source counts) on every model module that has
+      it, then ``set_class_prior`` (drawn frequencies) on every module that
+      has that; whatever state a receiver creates lands on the model's
+      device (the runner has moved the model by then), so it works on GPUs,
+      under DDP and after resuming;
+    * takes the drawn frequencies from a class-aware sampler (one with
+      ``class_frequencies``; before training and every epoch, since the
+      progressive one moves), else from one pass over the dataset as its
+      wrappers yield it (``ClassBalancedDataset`` repeats, ``RepeatDataset``,
+      ``ConcatDataset``: :func:`get_drawn_class_counts`);
+    * stores the source counts in every checkpoint (``meta['class_counts']``)
+      and reads them back when a checkpoint is loaded, so a test-only run
+      from a checkpoint knows them;
     * before validation and testing, calls ``set_class_counts`` on every
       evaluator metric that has it. Metrics collect their results on the
       CPU (MMEngine's ``BaseMetric`` does), so their counts stay there.
@@ -106,30 +117,35 @@ class ClassCountsHook(Hook):
 
     def before_train(self, runner) -> None:
         check_batch_size(runner)
-        self._set_counts(runner,
-                         get_class_counts(runner.train_dataloader.dataset),
+        dataset = runner.train_dataloader.dataset
+        self._set_counts(runner, get_class_counts(dataset),
                          'the training dataset')
-        self._set_sampled_prior(runner, log=True)
+        sampler = getattr(runner.train_dataloader, 'sampler', None)
+        if hasattr(sampler, 'class_frequencies'):
+            self._set_sampled_prior(runner)
+            source = f'{type(sampler).__name__}\'s class frequencies'
+        else:
+            drawn = get_drawn_class_counts(dataset)
+            give_to_model(runner.model, 'set_class_prior', drawn)
+            source = 'the class counts'
+            if not np.array_equal(drawn, self.class_counts):
+                source = (f'the labels {type(dataset).__name__} yields in '
+                          f'an epoch ({int(drawn.sum())} items)')
+        print_log(f'ClassCountsHook: logit adjustment removes the prior of '
+                  f'the labels drawn: {source}', logger='current')
 
     def before_train_epoch(self, runner) -> None:
         self._set_sampled_prior(runner)
 
-    def _set_sampled_prior(self, runner, log: bool = False) -> None:
+    def _set_sampled_prior(self, runner) -> None:
         """Under a class-aware sampler, give ``set_class_prior`` receivers
         (``LogitAdjustLoss``) the sampler's class frequencies of this epoch
-        instead of the dataset's counts."""
+        (the progressive sampler's move every epoch)."""
         sampler = getattr(runner.train_dataloader, 'sampler', None)
         frequencies = getattr(sampler, 'class_frequencies', None)
-        if frequencies is None:
-            return
-        give_to_model(runner.model, 'set_class_prior',
-                      frequencies(runner.epoch))
-        if log:
-            print_log(
-                f'ClassCountsHook: the training labels follow '
-                f'{type(sampler).__name__}, so logit adjustment uses its '
-                'class frequencies (updated every epoch), not the '
-                'dataset\'s class counts', logger='current')
+        if frequencies is not None:
+            give_to_model(runner.model, 'set_class_prior',
+                          frequencies(runner.epoch))
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.class_counts is not None:

@@ -14,9 +14,12 @@ from mmpretrain.registry import MODELS
 class LogitAdjustLoss(nn.Module):
     """Cross-entropy on ``logits + tau * log(prior)``.
 
-    The prior is the training set's class frequency. It is set from the
-    training dataset by ``ClassCountsHook`` before training (through
-    :meth:`set_class_counts`), or given explicitly as ``class_counts``.
+    The prior is the frequency of each class among the labels the loader
+    draws (a class-aware sampler's frequencies, or what a dataset wrapper
+    such as ``ClassBalancedDataset`` yields; the dataset's class counts
+    without either). ``ClassCountsHook`` sets it before training (through
+    :meth:`set_class_prior`), or it is given explicitly as
+    ``class_counts``.
     Being a plain ``loss_module(cls_score, label, ...)``, it also works as
     the ``loss`` of any MMPretrain classification head.
 

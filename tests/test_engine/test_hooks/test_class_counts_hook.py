@@ -185,3 +185,58 @@ def test_default_sampler_keeps_the_dataset_prior():
     np.testing.assert_allclose(
         model.head.loss_module.log_prior.exp().numpy(),
         counts / counts.sum(), rtol=1e-6)
+
+
+WRAPPERS = {
+    'ClassBalancedDataset': dict(type='ClassBalancedDataset',
+                                 oversample_thr=0.5),
+    'RepeatDataset': dict(type='RepeatDataset', times=2),
+    'ConcatDataset': None,  # the demo's data, and a balanced set beside it
+    'LongTailDataset': dict(type='LongTailDataset', imb_factor=0.1),
+}
+
+
+def wrapped(name):
+    from mmengine.registry import DefaultScope
+    source = dict(type='SyntheticLT', n_max=100)
+    if name == 'LongTailDataset':  # long-tailed from a balanced source
+        source = dict(type='SyntheticLT', split='test', test_per_class=40)
+    if name == 'ConcatDataset':
+        cfg = dict(type='ConcatDataset', datasets=[
+            source, dict(type='SyntheticLT', split='test',
+                         test_per_class=10)])
+    else:
+        cfg = dict(WRAPPERS[name], dataset=source)
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return DATASETS.build(cfg)
+
+
+@pytest.mark.parametrize('wrapper', WRAPPERS)
+def test_prior_is_what_one_epoch_draws(wrapper):
+    """Under a dataset wrapper that changes the label distribution, the LA
+    prior equals the label frequencies of one epoch a DefaultSampler
+    actually draws through a DataLoader; the checkpoint keeps the source
+    counts (the shot groups' definition)."""
+    import numpy as np
+    from mmengine.dataset import DefaultSampler, pseudo_collate
+    from torch.utils.data import DataLoader
+    dataset = wrapped(wrapper)
+    sampler = DefaultSampler(dataset, shuffle=True, seed=0)
+    model = demo_model()
+    loader = SimpleNamespace(dataset=dataset, batch_size=16, sampler=sampler)
+    hook = ClassCountsHook()
+    hook.before_train(SimpleNamespace(model=model, train_dataloader=loader,
+                                      epoch=0))
+    prior = model.head.loss_module.log_prior.exp().double().numpy()
+    drawn = np.zeros(10)
+    for batch in DataLoader(dataset, batch_size=64, sampler=sampler,
+                            collate_fn=pseudo_collate):
+        np.add.at(drawn, np.asarray(batch['gt_label']), 1)
+    np.testing.assert_allclose(prior, drawn / drawn.sum(), rtol=1e-6)
+    checkpoint = {}
+    hook.before_save_checkpoint(None, checkpoint)
+    from mmbcl.datasets import get_class_counts
+    assert checkpoint['meta']['class_counts'] == list(
+        get_class_counts(dataset))
+    if wrapper == 'ClassBalancedDataset':  # the double correction, before
+        assert not np.allclose(checkpoint['meta']['class_counts'], drawn)
