@@ -1,4 +1,4 @@
-"""ClassAwareSampler: class-balanced sampling with per-class queues."""
+"""ClassAwareSampler: class-balanced sampling, classes cycled."""
 import numpy as np
 import torch
 
@@ -9,32 +9,54 @@ from .base import ClassAwareSamplerBase
 
 @DATA_SAMPLERS.register_module()
 class ClassAwareSampler(ClassAwareSamplerBase):
-    """Pick a class uniformly, then the next image of that class.
+    """Class-aware sampling of the decoupling papers (Kang et al., 2020).
 
-    Each class cycles through its images in a shuffled queue (reshuffled
-    every pass), so every image of a class is seen before any repeats: the
-    class-balanced sampling of the decoupling papers (Kang et al., 2020).
-    Classes without images are never picked.
+    As their sampler (``facebookresearch/classifier-balancing``,
+    ``data/ClassAwareSampler.py``): classes are visited in a shuffled order
+    that is reshuffled after every pass over the classes, so in every epoch
+    each class is visited equally often (within one visit); each visit
+    takes the next ``samples_per_class`` images of the class from its own
+    queue, a shuffled pass over the class's images reshuffled when used up,
+    so every image of a class is seen before any repeats. Classes without
+    images are never visited.
 
     Args:
         dataset: A dataset with ``get_gt_labels()``.
+        samples_per_class (int): Images taken per class visit (their
+            ``num_samples_cls``). Defaults to 1.
         seed (int, optional): Shared seed. Defaults to None (synced).
         num_samples (int, optional): Samples per epoch over all ranks.
+            Defaults to ``len(dataset)``.
 
     In a config::
 
         train_dataloader = dict(sampler=dict(type='ClassAwareSampler'))
     """
 
+    def __init__(self, dataset, samples_per_class: int = 1, seed=None,
+                 num_samples=None):
+        if not isinstance(samples_per_class, int) or samples_per_class < 1:
+            raise ValueError('ClassAwareSampler: samples_per_class must be a '
+                             f'positive int, got {samples_per_class!r}')
+        super().__init__(dataset, seed, num_samples)
+        self.samples_per_class = samples_per_class
+
     def class_frequencies(self, epoch=None) -> np.ndarray:
-        """Uniform over the classes that have images."""
+        """Uniform over the classes that have images (each epoch's draw
+        differs from it by at most one visit per class)."""
         present = (self.class_counts > 0).double()
         return (present / present.sum()).numpy()
 
     def _global_order(self, generator: torch.Generator) -> torch.Tensor:
         present = torch.nonzero(self.class_counts).squeeze(1)
-        picks = present[torch.randint(
-            len(present), (self.total_size, ), generator=generator)]
+        visits = -(-self.total_size // self.samples_per_class)
+        passes = -(-visits // len(present))
+        cycle = torch.cat([
+            present[torch.randperm(len(present), generator=generator)]
+            for _ in range(passes)
+        ])[:visits]
+        picks = cycle.repeat_interleave(
+            self.samples_per_class)[:self.total_size]
         counts = self.class_counts
         order = torch.empty(self.total_size, dtype=torch.long)
         slots = torch.argsort(picks, stable=True)
@@ -45,12 +67,12 @@ class ClassAwareSampler(ClassAwareSamplerBase):
             if need == 0:
                 continue
             # enough shuffled passes over the class to serve ``need`` picks
-            passes = [
+            queue_passes = [
                 torch.randperm(have, generator=generator)
                 for _ in range(-(-need // have))
             ]
             queue = self.by_class[self.class_starts[c] +
-                                  torch.cat(passes)[:need]]
+                                  torch.cat(queue_passes)[:need]]
             order[slots[filled:filled + need]] = queue
             filled += need
         return order
