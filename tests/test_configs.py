@@ -35,22 +35,6 @@ def build_model(cfg):
 
 
 @pytest.mark.parametrize('config', CONFIGS, ids=osp.basename)
-def test_config_builds_model(config):
-    cfg = Config.fromfile(config)
-    assert cfg.default_scope == 'mmpretrain'
-    assert 'mmbcl' in cfg.custom_imports['imports']
-    assert dict(type='ClassCountsHook') in cfg.custom_hooks
-    assert dict(type='EpochSeedHook') in cfg.custom_hooks
-    model = build_model(cfg)
-    if '/bcl/' in config and not config.endswith('_la-ce.py'):
-        assert type(model).__name__ == 'BCLClassifier'
-    assert model.head.num_classes == cfg.data_preprocessor.num_classes
-    size = input_size(cfg)
-    out = model(torch.randn(2, 3, size, size), mode='tensor')
-    assert out.shape == (2, model.head.num_classes)
-
-
-@pytest.mark.parametrize('config', CONFIGS, ids=osp.basename)
 def test_config_builds_datasets(config):
     """Every split's dataset config is complete (built lazily: no data)."""
     cfg = Config.fromfile(config)
@@ -161,22 +145,99 @@ def test_cifar_contrastive_blur_radius_range():
     assert 160 < changed < 240  # p = 0.5
 
 
-@pytest.mark.parametrize('config', CONFIGS, ids=osp.basename)
-def test_config_trains_a_step(config):
-    """Every config's model and optimiser run one train step on CPU (2
-    generated images; 3 views for BCL, 1 for single-view baselines) with
-    finite losses. Transformers at small size (Swin's windows need 224)."""
+#: Datasets mmbcl makes itself: configs on them run end to end here.
+EMBEDDED_DATA = ('SyntheticLT', )
+#: Each embedded dataset shrunk to a few batches, and its test split.
+TINY_DATA = dict(
+    SyntheticLT=['train_dataloader.dataset.n_max=100',
+                 'val_dataloader.dataset.test_per_class=6',
+                 'test_dataloader.dataset.test_per_class=6'])
+
+
+def train_dataset_type(cfg):
+    dataset = cfg.train_dataloader.dataset
+    while 'dataset' in dataset and dataset['type'] not in EMBEDDED_DATA:
+        dataset = dataset['dataset']
+    return dataset['type']
+
+
+EMBEDDED = [c for c in CONFIGS
+            if train_dataset_type(Config.fromfile(c)) in EMBEDDED_DATA]
+EXTERNAL = [c for c in CONFIGS if c not in EMBEDDED]
+
+
+def check_conventions(cfg, model, config):
+    assert cfg.default_scope == 'mmpretrain'
+    assert 'mmbcl' in cfg.custom_imports['imports']
+    for hook in ('ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossHook'):
+        assert hook in [h['type'] for h in cfg.custom_hooks], hook
+    if '/bcl/' in config and not config.endswith('_la-ce.py'):
+        assert type(model).__name__ == 'BCLClassifier'
+    assert model.head.num_classes == cfg.data_preprocessor.num_classes
+
+
+def validate_once(cfg, model, size):
+    """One validation batch of generated images through the model and
+    the config's own val_evaluator (counts as ClassCountsHook sets them)."""
+    from mmengine.evaluator import Evaluator
+    from mmpretrain.structures import DataSample
+    classes = model.head.num_classes
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        evaluator = Evaluator(cfg.val_evaluator)
+    counts = [200, 50, 5] + [30] * (classes - 3)
+    for metric in evaluator.metrics:
+        if hasattr(metric, 'set_class_counts'):
+            metric.set_class_counts(counts)
+    labels = [0, 1, 2, classes - 1]
+    batch = dict(
+        inputs=torch.randint(0, 256, (4, 3, size, size), dtype=torch.uint8),
+        data_samples=[DataSample().set_gt_label(label) for label in labels])
+    model.eval()
+    evaluator.process(model.val_step(batch), batch)
+    metrics = evaluator.evaluate(len(labels))
+    assert 'shot/top1' in metrics, metrics
+    return metrics
+
+
+#: The transformer recipes' backbones, shrunk to 1-2 blocks a stage at
+#: 64 px (same widths, so the same head and parameter-wise optimiser).
+SHRUNK = {
+    'SwinTransformer': dict(
+        img_size=64, pad_small_map=True,
+        arch=dict(embed_dims=96, depths=[1, 1, 1, 1],
+                  num_heads=[3, 6, 12, 24])),
+    'VisionTransformer': dict(
+        img_size=64, arch=dict(embed_dims=768, num_layers=2, num_heads=12,
+                               feedforward_channels=3072)),
+    'ConvNeXt': dict(arch=dict(depths=[1, 1, 1, 1],
+                               channels=[96, 192, 384, 768])),
+}
+
+
+@pytest.mark.parametrize('config', EXTERNAL, ids=osp.basename)
+def test_config_trains_a_step_and_validates(config):
+    """Configs on data we cannot ship (CIFAR, ImageNet-LT, iNaturalist):
+    the model, optimiser and evaluator on generated images. A train step
+    on CPU (2 images; 3 views for BCL, 1 for single-view baselines) with
+    finite losses, then one validation through the config's
+    val_evaluator. The transformer recipes (MMPretrain's AdamW schedules,
+    parameter-wise decay, clipping) take 6 steps on one batch with shrunk
+    backbones, and their loss must go down."""
     from mmengine.optim import build_optim_wrapper
     from mmpretrain.structures import DataSample
     cfg = Config.fromfile(config)
+    backbone = cfg.model.backbone
+    if backbone.type in SHRUNK:
+        backbone.update(SHRUNK[backbone.type], drop_path_rate=0.0)
     torch.manual_seed(0)
     model = build_model(cfg)
+    check_conventions(cfg, model, config)
     classes = model.head.num_classes
     if hasattr(model.head.loss_module, 'set_class_counts'):  # not plain CE
         model.head.loss_module.set_class_counts(range(1, classes + 1))
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         optim = build_optim_wrapper(model, cfg.optim_wrapper)
-    size = 224 if 'swin' in config else min(input_size(cfg), 64)
+    size = min(input_size(cfg), 64)
     views = [
         torch.randint(0, 256, (2, 3, size, size), dtype=torch.uint8)
         for _ in range(3)
@@ -185,11 +246,48 @@ def test_config_trains_a_step(config):
         views = [v.permute(0, 2, 3, 1).contiguous() for v in views]
     bcl = type(model).__name__ == 'BCLClassifier'
     samples = [DataSample().set_gt_label(label) for label in (0, classes - 1)]
-    log_vars = model.train_step(
-        dict(inputs=views if bcl else views[0], data_samples=samples), optim)
-    assert 'loss' in log_vars
+    adamw = cfg.optim_wrapper.optimizer.type == 'AdamW'
+    losses = []
+    for _ in range(6 if adamw else 1):
+        log_vars = model.train_step(
+            dict(inputs=views if bcl else views[0], data_samples=samples),
+            optim)
+        assert all(torch.isfinite(torch.as_tensor(v))
+                   for v in log_vars.values())
+        losses.append(float(log_vars['loss']))
     assert ('loss_bcl' in log_vars) == bcl
-    assert all(torch.isfinite(torch.as_tensor(v)) for v in log_vars.values())
+    if adamw:
+        assert backbone.type in SHRUNK, backbone.type
+        assert sum(losses[-3:]) / 3 < losses[0], losses
+    validate_once(cfg, model, size)
+
+
+@pytest.mark.parametrize('config', EMBEDDED, ids=osp.basename)
+def test_config_runs_end_to_end(config, tmp_path):
+    """Configs on embedded data, as a user runs them: tools/train.py for
+    one epoch of a small subset (the schedule follows max_epochs) with a
+    validation, then tools/test.py on the checkpoint it saved, whose
+    numbers are the final validation's."""
+    from tests.cli import call_tool
+    cfg = Config.fromfile(config)
+    tiny = TINY_DATA[train_dataset_type(cfg)] + [
+        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+        'train_dataloader.num_workers=0', 'default_hooks.logger.interval=1']
+    work_dir = str(tmp_path)
+    runner = call_tool('tools.train', config, '--work-dir', work_dir,
+                       '--cfg-options', *tiny)
+    check_conventions(cfg, runner.model, config)
+    scalars = runner.message_hub.log_scalars
+    final = {k[len('val/'):]: v.current() for k, v in scalars.items()
+             if k.startswith('val/')}
+    assert 'shot/top1' in final, final
+    if 'NeuralCollapse' in repr(cfg.val_evaluator):
+        assert 'nc/backbone/nc1' in final, final
+    metrics = call_tool('tools.test', config,
+                        osp.join(work_dir, 'epoch_1.pth'), '--work-dir',
+                        osp.join(work_dir, 'test'), '--cfg-options', *tiny)
+    for key, value in metrics.items():
+        assert value == pytest.approx(final[key], rel=1e-6, abs=1e-6), key
 
 
 @pytest.mark.parametrize('variant, averaging, complement', [
@@ -251,38 +349,6 @@ model = dict(
     assert type(model.backbone).__name__ == 'MobileNetV2'
     out = model(torch.randn(2, 3, 64, 64), mode='tensor')
     assert out.shape == (2, 1000)
-
-
-@pytest.mark.parametrize('name, optimizer, size', [
-    ('convnext-tiny_imagenet_lt', 'AdamW', 64),
-    ('swin-tiny_imagenet_lt', 'AdamW', 224),  # its windows need 224 px
-    ('vit-base-p16_imagenet_lt', 'AdamW', 64),
-])
-def test_transformer_recipes_train(name, optimizer, size):
-    """The ConvNeXt / Swin / ViT recipes with their own optimiser (AdamW,
-    parameter-wise decay, clipping) run a few steps on one generated batch
-    at small resolution: finite losses that go down."""
-    from mmengine.optim import build_optim_wrapper
-    from mmpretrain.structures import DataSample
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'bcl', f'{name}.py'))
-    cfg.model.backbone.drop_path_rate = 0.0  # a deterministic loss curve
-    torch.manual_seed(0)
-    model = build_model(cfg)
-    model.head.loss_module.set_class_counts(range(1, 1001))
-    with DefaultScope.overwrite_default_scope('mmpretrain'):
-        optim = build_optim_wrapper(model, cfg.optim_wrapper)
-    assert type(optim.optimizer).__name__ == optimizer
-    g = torch.Generator().manual_seed(0)
-    views = [torch.randint(0, 256, (2, 3, size, size), dtype=torch.uint8,
-                           generator=g) for _ in range(3)]
-    samples = [DataSample().set_gt_label(label) for label in (3, 999)]
-    losses = []
-    for _ in range(6):
-        log_vars = model.train_step(
-            dict(inputs=views, data_samples=samples), optim)
-        losses.append(float(log_vars['loss']))
-    assert all(map(torch.isfinite, torch.tensor(losses))), losses
-    assert sum(losses[-3:]) / 3 < losses[0], losses
 
 
 def test_imagenet_lt_recipe_values():

@@ -78,8 +78,9 @@ def main():
                  feature_key=args.out_feature))
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    runner.test()
+    metrics = runner.test()
     teardown_distributed()
+    return metrics
 
 
 if __name__ == '__main__':

@@ -132,6 +132,7 @@ def main():
     runner.train()
     print_shot_summary(runner)
     teardown_distributed()
+    return runner
 
 
 if __name__ == '__main__':

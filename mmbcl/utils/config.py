@@ -71,8 +71,11 @@ def fit_schedule_to_epochs(cfg: Config, written_for: int) -> list:
     train_cfg.max_epochs=1``) would leave a scheduler that begins after the
     end (MMEngine: ``end should be larger than begin``). Every epoch-based
     scheduler's ``begin``, ``end``, ``T_max`` and ``milestones`` are scaled
-    by ``max_epochs / written_for`` and rounded; a scheduler that shrinks
-    to nothing (a 2-epoch warm-up in a 1-epoch run) is dropped.
+    by ``max_epochs / written_for`` and rounded to whole epochs; a
+    scheduler that shrinks to nothing (under half an epoch: a 2-epoch
+    warm-up in a 1-epoch run) is dropped. ``tools/train.py`` applies it
+    when ``--cfg-options`` changes ``train_cfg.max_epochs``, and prints
+    what it changed.
 
     Args:
         cfg (Config): The run's config; modified in place.

@@ -18,7 +18,6 @@ import os
 import os.path as osp
 import pickle
 import shutil
-import sys
 import threading
 
 import pytest
@@ -27,6 +26,7 @@ import torch
 import mmbcl  # noqa: F401
 from mmbcl.evaluation import ResultsFileError
 from mmbcl.utils import CheckpointError
+from tests.cli import tool_error
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(ROOT, 'configs', 'bcl', 'resnet8_synthetic_lt_demo.py')
@@ -69,29 +69,12 @@ def server(planted):
     httpd.shutdown()
 
 
-def run_main(module, *argv):
-    """A tool's ``main`` as its command line runs it: the one message it
-    exits with."""
-    import importlib
-    tool = importlib.import_module(module)
-    old = sys.argv
-    sys.argv = [tool.__file__, *argv]
-    try:
-        with pytest.raises(SystemExit) as stop:
-            tool.main()
-    finally:
-        sys.argv = old
-    message = str(stop.value)
-    assert message.startswith('error: ') and '\n' not in message, message
-    return message
-
-
 def resume_by_config(path, work_dir):
     """``resume=True`` in the config: the planted file is the work dir's
     newest checkpoint."""
     shutil.copy(path, osp.join(work_dir, 'epoch_1.pth'))
-    return run_main('tools.train', DEMO, '--work-dir', work_dir,
-                    '--cfg-options', 'resume=True')
+    return tool_error('tools.train', DEMO, '--work-dir', work_dir,
+                      '--cfg-options', 'resume=True')
 
 
 def by_api(call):
@@ -117,18 +100,18 @@ def mmengine_load(path):
 
 
 CHECKPOINT_ENTRY_POINTS = {
-    'train --resume': lambda p, w: run_main(
+    'train --resume': lambda p, w: tool_error(
         'tools.train', DEMO, '--work-dir', w, '--resume', p),
     'resume=True in the config': resume_by_config,
-    'load_from': lambda p, w: run_main(
+    'load_from': lambda p, w: tool_error(
         'tools.train', DEMO, '--work-dir', w, '--cfg-options',
         f'load_from={p}'),
-    'tools/test.py': lambda p, w: run_main(
+    'tools/test.py': lambda p, w: tool_error(
         'tools.test', DEMO, p, '--work-dir', w),
     'init_model': lambda p, w: init_model(p),
     'ImageClassificationInferencer': lambda p, w: inferencer(p),
     "MMEngine's load_checkpoint": lambda p, w: mmengine_load(p),
-    'weight converter': lambda p, w: run_main(
+    'weight converter': lambda p, w: tool_error(
         'tools.model_converters.bcl_official_to_mmbcl', p,
         osp.join(w, 'out.pth')),
 }
@@ -168,9 +151,9 @@ def test_planted_checkpoint_url_is_refused(planted, server, tmp_path,
               'train_dataloader.dataset.imb_factor=0.1',
               'train_dataloader.num_workers=0']
     if tool == 'tools.train':
-        message = run_main(tool, DEMO, *common, f'load_from={url}')
+        message = tool_error(tool, DEMO, *common, f'load_from={url}')
     else:
-        message = run_main(tool, DEMO, url, *common)
+        message = tool_error(tool, DEMO, url, *common)
     assert url in message and 'refuses to unpickle' in message
     assert not osp.exists(marker)
 
@@ -186,8 +169,8 @@ def test_planted_results_file_is_refused(planted, tmp_path, monkeypatch,
     root, marker = planted
     if ENVIRONMENTS[env]:
         monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
-    message = run_main(f'tools.analysis_tools.{tool}',
-                       str(root / 'results.pkl'), *args)
+    message = tool_error(f'tools.analysis_tools.{tool}',
+                         str(root / 'results.pkl'), *args)
     assert 'refusing to load global' in message and 'system' in message
     assert not osp.exists(marker)
 

@@ -3,6 +3,7 @@ processes."""
 import pytest
 from mmengine.config import Config
 
+import mmbcl  # noqa: F401
 from mmbcl.utils import hold_global_batch, launched_world_size
 
 DEMO = 'configs/bcl/resnet8_synthetic_lt_demo.py'
@@ -35,3 +36,32 @@ def test_world_size_of_each_launcher(monkeypatch):
     assert launched_world_size('pytorch') == 4
     assert launched_world_size('slurm') == 16
     assert launched_world_size('none') == 1
+
+
+@pytest.mark.parametrize('config, epochs, expected', [
+    # the demo: a 2-epoch warm-up then cosine over 20 epochs
+    ('configs/bcl/resnet8_synthetic_lt_demo.py', 1,
+     [dict(type='CosineAnnealingLR', begin=0, T_max=1)]),
+    ('configs/bcl/resnet8_synthetic_lt_demo.py', 10,
+     [dict(type='LinearLR', begin=0, end=1),
+      dict(type='CosineAnnealingLR', begin=1, T_max=9)]),
+    # CIFAR: 5-epoch warm-up, steps at 160 and 180 of 200
+    ('configs/bcl/resnet32_cifar100_lt_r100.py', 40,
+     [dict(type='LinearLR', begin=0, end=1), dict(
+         type='MultiStepLR', begin=0, milestones=[32, 36])]),
+    ('configs/bcl/resnet32_cifar100_lt_r100.py', 20,  # warm-up < 1 epoch
+     [dict(type='MultiStepLR', begin=0, milestones=[16, 18])]),
+])
+def test_schedule_follows_max_epochs(config, epochs, expected):
+    """--cfg-options train_cfg.max_epochs=N scales the schedule; before, the
+    demo at max_epochs=1 failed with 'end should be larger than begin'."""
+    from mmbcl.utils.config import fit_schedule_to_epochs
+    cfg = Config.fromfile(config)
+    written_for = cfg.train_cfg.max_epochs
+    cfg.train_cfg.max_epochs = epochs
+    notes = fit_schedule_to_epochs(cfg, written_for)
+    assert notes[0].startswith(f'train_cfg.max_epochs={epochs}')
+    got = [{k: s[k] for k in want} for s, want in zip(cfg.param_scheduler,
+                                                      expected)]
+    assert len(cfg.param_scheduler) == len(expected)
+    assert got == expected
