@@ -1,7 +1,9 @@
 """The config and data mistakes users make, each with one clear message.
 
 Table-driven: every row makes one mistake the way a user would (through the
-registries and tools) and names the message that must come out.
+registries and tools) and names the message that must come out. The tools
+run in-process (their ``main``, as their command line runs it); one row runs
+a real ``python tools/train.py`` process and checks its exit status too.
 """
 import os
 import os.path as osp
@@ -16,6 +18,7 @@ import mmbcl  # noqa: F401
 from mmbcl.models.losses import bcl_loss
 from mmpretrain.registry import DATA_SAMPLERS, DATASETS, MODELS
 from mmpretrain.structures import DataSample
+from tests.cli import call_tool
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -44,10 +47,21 @@ def list_dataset(tmp_path, text, **kwargs):
 
 
 def run_tool(*args):
+    """A tool in its own process: its exit status and what it printed."""
     proc = subprocess.run([sys.executable, *args], cwd=ROOT, timeout=300,
                           capture_output=True, text=True)
     assert proc.returncode != 0
     raise RuntimeError(proc.stderr[-2000:])
+
+
+def tool(script, *args):
+    """A tool's ``main`` in-process: whatever ends it, as one error."""
+    module = script[:-len('.py')].replace('/', '.')
+    try:
+        call_tool(module, *args)
+    except (SystemExit, Exception) as error:
+        raise RuntimeError(f'{type(error).__name__}: {error}') from None
+    raise AssertionError(f'{script} {args} did not fail')
 
 
 def junk(tmp_path, data):
@@ -72,7 +86,7 @@ DEMO = 'configs/bcl/resnet8_synthetic_lt_demo.py'
 CASES = [
     # (mistake, action, exception, message)
     ('head num_classes != dataset classes',
-     lambda p: run_tool('tools/train.py', DEMO, '--work-dir', str(p),
+     lambda p: tool('tools/train.py', DEMO, '--work-dir', str(p),
                         '--cfg-options', 'model.head.num_classes=12'),
      RuntimeError, r'num_classes=12 but the training dataset has 10'),
     ('head in_channels != backbone channels',
@@ -93,7 +107,7 @@ CASES = [
         dict(type='ClassBalancedSampler', dataset=None)),
      KeyError, r'ClassBalancedSampler is not in the .*registry'),
     ('unknown view variant config',
-     lambda p: run_tool('tools/train.py',
+     lambda p: tool('tools/train.py',
                         'configs/bcl/resnext50_imagenet_lt_sim-sim.py'),
      RuntimeError, r'does not exist; did you mean .*_sim-rand.py'),
     ('2 views instead of 3 in the train pipeline',
@@ -111,7 +125,7 @@ CASES = [
         dict(type='SyntheticLT', n_max=40, imb_factor=0.01)),
      ValueError, r'class \d would be empty'),
     ('batch size 1',
-     lambda p: run_tool('tools/train.py', DEMO, '--work-dir', str(p),
+     lambda p: tool('tools/train.py', DEMO, '--work-dir', str(p),
                         '--cfg-options', 'train_dataloader.batch_size=1'),
      RuntimeError, r'batch_size=1: BCL .* needs at least 2'),
     ('label outside [0, C) reaching the loss',
@@ -126,27 +140,27 @@ CASES = [
      lambda p: MODELS.build(dict(type='CifarResNet', depth=18)),
      ValueError, r'depth must be 6n \+ 2.*got 18'),
     ('resume from a checkpoint that does not exist',
-     lambda p: run_tool('tools/train.py', DEMO, '--resume', 'nope.pth'),
+     lambda p: tool('tools/train.py', DEMO, '--resume', 'nope.pth'),
      RuntimeError, r"--resume: checkpoint 'nope.pth' does not exist"),
     ('test a checkpoint that does not exist',
-     lambda p: run_tool('tools/test.py', DEMO, 'nope.pth'),
+     lambda p: tool('tools/test.py', DEMO, 'nope.pth'),
      RuntimeError, r"checkpoint 'nope.pth' does not exist"),
     ('test a file of random bytes',
-     lambda p: run_tool('tools/test.py', DEMO, junk(p, os.urandom(4096))),
+     lambda p: tool('tools/test.py', DEMO, junk(p, os.urandom(4096))),
      RuntimeError, r"tools/test.py: '.*junk.bin' \(4096 bytes\) is not a "
      r'complete checkpoint.*expected an MMEngine checkpoint'),
     ('resume from a text file',
-     lambda p: run_tool('tools/train.py', DEMO, '--work-dir', str(p),
+     lambda p: tool('tools/train.py', DEMO, '--work-dir', str(p),
                         '--resume', junk(p, b'epoch 12, lr 0.1\n')),
      RuntimeError, r"--resume: '.*junk.bin' \(17 bytes\) is not a complete "
      r'checkpoint'),
     ('load_from a checkpoint with a planted global',
-     lambda p: run_tool('tools/train.py', DEMO, '--work-dir', str(p),
+     lambda p: tool('tools/train.py', DEMO, '--work-dir', str(p),
                         '--cfg-options', f'load_from={planted(p)}'),
      RuntimeError, r"load_from: '.*planted.ckpt' references Python objects "
      r'.*(posix|os).system.*refuses to unpickle'),
     ('--amp without a GPU',
-     lambda p: run_tool('tools/train.py', DEMO, '--amp'),
+     lambda p: run_tool('tools/train.py', DEMO, '--amp'),  # a process
      RuntimeError, r'--amp needs a GPU'),
 ]
 

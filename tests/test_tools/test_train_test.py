@@ -106,16 +106,6 @@ def test_test_from_checkpoint(trained, tmp_path):
     assert results['class_feature_means'].shape == (10, 128)
 
 
-def test_num_classes_mismatch_is_reported(tmp_path):
-    proc = run('tools/train.py', DEMO, '--work-dir', str(tmp_path),
-               '--cfg-options', 'model.head.num_classes=7', *TINY,
-               check=False)
-    assert proc.returncode != 0
-    assert 'num_classes=7 but the training dataset has 10 classes' in (
-        proc.stderr)
-    assert not glob.glob(osp.join(str(tmp_path), '*.pth'))
-
-
 def test_inference_on_the_checkpoint(trained, tmp_path):
     """The README's inference examples: MMPretrain's inferencer and
     init_model + inference_model on an mmbcl config and checkpoint."""

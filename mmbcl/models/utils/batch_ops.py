@@ -51,8 +51,11 @@ def saturation(x: Tensor, factor: Tensor) -> Tensor:
 
 
 def hue(x: Tensor, shift: Tensor) -> Tensor:
-    """``adjust_hue`` (mmbcl's fixed mmcv op): rotate the hue by ``shift``
-    turns, ``shift`` in ``[-0.5, 0.5]``."""
+    """``adjust_hue`` (mmbcl's fixed mmcv op, pillow backend as
+    ``ColorJitter`` calls it): rotate the hue by ``shift`` turns, ``shift``
+    in ``[-0.5, 0.5]``, quantised as mmcv does (``int(shift * 255)`` of 256
+    hue levels)."""
+    shift = torch.trunc(shift.to(x.dtype) * 255) / 256
     v, imax = x.max(dim=1)
     c = v - x.min(dim=1)[0]
     r, g, b = x.unbind(1)
@@ -61,7 +64,7 @@ def hue(x: Tensor, shift: Tensor) -> Tensor:
                     torch.where(imax == 1, (b - r) / safe + 2,
                                 (r - g) / safe + 4)) / 6
     h = torch.where(c > 0, h, torch.zeros_like(h))
-    h = (h + shift.to(x.dtype).view(-1, 1, 1)) % 1.0
+    h = (h + shift.view(-1, 1, 1)) % 1.0
     # HSV -> RGB: channel k is v - c * clamp(min(p, 4 - p), 0, 1) with
     # p = (n + 6h) mod 6 and n = 5, 3, 1 for R, G, B.
     n = torch.tensor([5.0, 3.0, 1.0], device=x.device).view(1, 3, 1, 1)
@@ -71,12 +74,18 @@ def hue(x: Tensor, shift: Tensor) -> Tensor:
 
 
 def grayscale(x: Tensor, weights=(1.0, 1.0, 1.0)) -> Tensor:
-    """MMPretrain's ``RandomGrayscale(keep_channels=True)``: the weighted
-    channel mean (equal weights by default), truncated to an integer, in
-    all three channels. ``weights`` are in RGB order."""
-    w = torch.tensor(weights, device=x.device, dtype=x.dtype)
-    gray = (x * (w / w.sum()).view(1, 3, 1, 1)).sum(1, keepdim=True)
-    return gray.floor().expand_as(x).contiguous()
+    """mmcv's ``RandomGrayscale(keep_channels=True)``: the weighted channel
+    mean (equal weights by default), truncated to an integer, in all three
+    channels. ``weights`` are in RGB order. Computed as mmcv computes it,
+    in float64 and summed in the image's (BGR) channel order, so the
+    truncation agrees on every pixel (a float32 mean differs by one grey
+    level on 6.4 % of all colours)."""
+    bgr = weights[::-1]
+    total = sum(bgr)  # as mmcv sums them, in the image's order
+    w_b, w_g, w_r = (float(v) / total for v in bgr)
+    r, g, b = x.double().unbind(1)
+    gray = (b * w_b + g * w_g) + r * w_r
+    return gray.floor().to(x.dtype).unsqueeze(1).expand_as(x).contiguous()
 
 
 def gaussian_blur(x: Tensor, sigma: Tensor, max_sigma: float) -> Tensor:
