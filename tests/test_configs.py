@@ -169,7 +169,8 @@ EXTERNAL = [c for c in CONFIGS if c not in EMBEDDED]
 def check_conventions(cfg, model, config):
     assert cfg.default_scope == 'mmpretrain'
     assert 'mmbcl' in cfg.custom_imports['imports']
-    for hook in ('ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossHook'):
+    for hook in ('ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossHook',
+                 'SyncBuffersHook'):
         assert hook in [h['type'] for h in cfg.custom_hooks], hook
     if '/bcl/' in config and not config.endswith('_la-ce.py'):
         assert type(model).__name__ == 'BCLClassifier'

@@ -3,16 +3,21 @@ _base_ = ['mmpretrain::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['mmbcl'], allow_failed_imports=False)
 
-# ClassCountsHook carries the training set's class counts to
-# LogitAdjustLoss, BCLHead's checks, ShotAccuracy and into checkpoints (for
-# test-only runs). EpochSeedHook reseeds every epoch from (seed, epoch,
-# rank), so a resumed run repeats the uninterrupted one. NonFiniteLossHook
-# stops a diverged fp32 run (the losses pass NaN/Inf on, so that AMP's loss
-# scaler can skip an overflowed step) and logs the skipped steps under AMP.
+# ClassCountsHook carries the training set's class counts to BCLHead's
+# checks, ShotAccuracy and into checkpoints (for test-only runs), and the
+# prior of the labels drawn to LogitAdjustLoss. EpochSeedHook reseeds every
+# epoch from (seed, epoch, rank), so a resumed run repeats the
+# uninterrupted one. NonFiniteLossHook stops a diverged run under any
+# precision (the losses pass NaN/Inf on, so that AMP's loss scaler can skip
+# an overflowed step) and logs the overflows the scaler recovers from.
+# SyncBuffersHook (MMEngine's) averages the BatchNorm statistics over the
+# processes after every epoch, so each rank validates, and the checkpoint
+# holds, the same model: the final validation is the saved model's.
 custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook', interval=50, patience=20),
+    dict(type='SyncBuffersHook'),
 ]
 
 default_hooks = dict(

@@ -10,6 +10,7 @@ custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook'),
+    dict(type='SyncBuffersHook'),
 ]
 # the same backbone and neck, BCL's classifier and two-branch head
 model = dict(

@@ -8,4 +8,6 @@ custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='EpochSeedHook'),
     dict(type='KillHook', epoch=2, mode='after_save'),
+    dict(type='NonFiniteLossHook'),
+    dict(type='SyncBuffersHook'),
 ]

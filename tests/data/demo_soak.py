@@ -9,5 +9,6 @@ custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook'),
+    dict(type='SyncBuffersHook'),
     dict(type='RecordRankHook'),
 ]

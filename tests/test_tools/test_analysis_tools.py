@@ -1,7 +1,5 @@
 """The analysis tools on a small results file."""
 import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -11,6 +9,7 @@ import mmbcl  # noqa: F401
 from mmbcl.evaluation import load_lt_results
 from mmpretrain.registry import METRICS
 from mmpretrain.structures import DataSample
+from tests.cli import call_tool, tool_error
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOLS = osp.join(ROOT, 'tools', 'analysis_tools')
@@ -39,10 +38,14 @@ def write_results(path, accuracy, seed=0):
 
 
 def run(tool, *args):
-    proc = subprocess.run([sys.executable, osp.join(TOOLS, tool), *args],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout
+    """``python tools/analysis_tools/<tool> *args`` (in-process); what it
+    printed."""
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        call_tool(f'tools.analysis_tools.{tool[:-len(".py")]}', *args)
+    return out.getvalue()
 
 
 def assert_png(path, min_size=(300, 200)):
@@ -92,10 +95,8 @@ def test_not_a_results_file(tmp_path):
     bad = tmp_path / 'bad.pkl'
     import pickle
     bad.write_bytes(pickle.dumps([1, 2, 3]))
-    proc = subprocess.run(
-        [sys.executable, osp.join(TOOLS, 'shot_report.py'), str(bad)],
-        capture_output=True, text=True, timeout=120)
-    assert proc.returncode != 0 and 'not a results file' in proc.stderr
+    message = tool_error('tools.analysis_tools.shot_report', str(bad))
+    assert 'expected a results file of mmbcl' in message
 
 
 def test_plot_geometry_side_by_side(results, tmp_path):

@@ -1,5 +1,8 @@
 """tools/dist_train.sh and dist_test.sh with 2 CPU processes (gloo) on a
-generated ImageNet-LT-format tree."""
+generated ImageNet-LT-format tree: the ranks train one model (equal
+weights: gradients synchronised every step), validate the same model
+(BatchNorm statistics synchronised by SyncBuffersHook), and the final
+validation equals dist_test.sh and tools/test.py on the saved checkpoint."""
 import os
 import os.path as osp
 import socket
@@ -11,6 +14,7 @@ import pytest
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'tests', 'data', 'tiny_imagenet_lt.py')
+RANKS = osp.join(ROOT, 'tests', 'data', 'tiny_imagenet_lt_ranks.py')
 COUNTS = [12, 8, 5, 3, 2, 2]
 
 
@@ -41,7 +45,8 @@ def free_port():
 
 
 def launch(script, *args):
-    env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1')
+    env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
+               PYTHONPATH=ROOT)
     proc = subprocess.run(['bash', osp.join(ROOT, 'tools', script), *args],
                           cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -66,8 +71,13 @@ def options(root):
 
 
 def test_dist_train_then_dist_test(data_root, tmp_path):
+    import json
+
+    import torch
+
+    from tests.cli import call_tool
     work_dir = str(tmp_path / 'work')
-    log = launch('dist_train.sh', CONFIG, '2', '--work-dir', work_dir,
+    log = launch('dist_train.sh', RANKS, '2', '--work-dir', work_dir,
                  *options(data_root))
     assert 'Distributed launcher: pytorch' in log
     assert 'Distributed training: True' in log and 'GPU number: 2' in log
@@ -76,9 +86,32 @@ def test_dist_train_then_dist_test(data_root, tmp_path):
     checkpoint = osp.join(work_dir, 'epoch_2.pth')
     assert osp.isfile(checkpoint)
 
+    # Each rank applies the optimizer to its own copy of the weights: equal
+    # parameters mean the gradients were synchronised every step; equal
+    # BatchNorm statistics, that SyncBuffersHook averaged them.
+    models = [torch.load(osp.join(work_dir, f'model_rank{rank}.pt'),
+                         weights_only=True) for rank in (0, 1)]
+    pids = [open(osp.join(work_dir, f'pid_rank{r}')).read() for r in (0, 1)]
+    assert pids[0] != pids[1]  # two processes' work
+    for kind in ('params', 'buffers'):
+        assert models[0][kind].keys() == models[1][kind].keys()
+        for name, value in models[0][kind].items():
+            assert torch.equal(value, models[1][kind][name]), name
+    metrics = [[json.loads(line) for line in open(
+        osp.join(work_dir, f'metrics_rank{rank}.jsonl'))] for rank in (0, 1)]
+    assert len(metrics[0]) == len(metrics[1]) == 2  # every epoch
+    final = metrics[0][-1]
+    assert final == metrics[1][-1]
+
+    # The saved model is the validated one: dist_test.sh and tools/test.py
+    # on the checkpoint print the final validation's numbers.
     log = launch('dist_test.sh', CONFIG, checkpoint, '2', '--work-dir',
                  str(tmp_path / 'test'), *options(data_root))
-    assert 'shot/top1' in log and 'shot/few' in log
+    assert f"shot/top1: {final['shot/top1']:.4f}" in log, (final, log[-2000:])
+    single = call_tool('tools.test', CONFIG, checkpoint, '--work-dir',
+                       str(tmp_path / 'single'), *options(data_root))
+    for key, value in final.items():
+        assert single[key] == value, key
 
 
 def test_slurm_scripts_call_srun(tmp_path):
