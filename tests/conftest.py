@@ -1,14 +1,22 @@
 """Suite-wide pytest set-up.
 
+* One thread per process, in the suite and in every process it starts:
+  seeded results (and the exact-resume tests' bit-for-bit comparisons)
+  hold for a given thread count, and processes running side by side on a
+  2-core machine do not fight over cores (OpenMP threads spin).
 * ``@pytest.mark.cuda`` tests need a GPU and are skipped without one.
 * ``demo_run``: the one trained demo that every test reading a trained
   checkpoint shares (trained once per session, in-process, with
   ``tools/train.py``'s ``main``).
 """
+import os
 import os.path as osp
 
 import pytest
 import torch
+
+os.environ['OMP_NUM_THREADS'] = '1'  # inherited by every subprocess
+torch.set_num_threads(1)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO = osp.join(ROOT, 'configs', 'bcl', 'resnet8_synthetic_lt_demo.py')

@@ -1,8 +1,7 @@
 """The authors' checkpoint layout converts and gives the same logits."""
 import os.path as osp
-import subprocess
-import sys
 
+import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -13,11 +12,10 @@ from mmengine.runner import load_checkpoint
 
 import mmbcl  # noqa: F401
 from mmpretrain.registry import MODELS
+from tests.cli import call_tool, tool_error
 from tests.lt_lists import fixture
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONVERTER = osp.join(ROOT, 'tools', 'model_converters',
-                     'bcl_official_to_mmbcl.py')
 # one image per class: a real ImageNet-LT list excerpt shipped as a fixture
 LIST = fixture('ImageNet_LT_val_one_per_class.txt')
 
@@ -47,8 +45,8 @@ def test_official_resnext50_converts(tmp_path):
     src, dst = str(tmp_path / 'official.pth'), str(tmp_path / 'mmbcl.pth')
     torch.save({'state_dict': state, 'epoch': 90}, src)
 
-    subprocess.run([sys.executable, CONVERTER, src, dst, '--train-list',
-                    LIST], check=True, capture_output=True, timeout=120)
+    call_tool('tools.model_converters.bcl_official_to_mmbcl', src, dst,
+              '--train-list', LIST)
 
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt.py'))
@@ -76,9 +74,24 @@ def test_official_resnext50_converts(tmp_path):
 def test_unknown_keys_refused(tmp_path):
     src = str(tmp_path / 'other.pth')
     torch.save({'state_dict': {'module.backbone.w': torch.ones(1)}}, src)
-    proc = subprocess.run(
-        [sys.executable, CONVERTER, src, str(tmp_path / 'out.pth')],
-        capture_output=True, text=True, timeout=120)
-    assert proc.returncode != 0
-    assert 'not a BCL checkpoint' in proc.stderr
+    message = tool_error('tools.model_converters.bcl_official_to_mmbcl',
+                         src, str(tmp_path / 'out.pth'))
+    assert 'not a BCL checkpoint' in message
+    assert not osp.exists(str(tmp_path / 'out.pth'))
+
+
+@pytest.mark.parametrize('content, match', [
+    (None, r"'.*missing.pth' does not exist"),
+    (b'\x00\x17' * 300, r'\(600 bytes\) is not a complete checkpoint'),
+], ids=['missing file', 'random bytes'])
+def test_bad_source_one_line(tmp_path, content, match):
+    """The same one-line checkpoint errors as tools/test.py (before: a raw
+    traceback, or torch's advice to set weights_only=False)."""
+    import re
+    src = tmp_path / 'missing.pth'
+    if content is not None:
+        src.write_bytes(content)
+    message = tool_error('tools.model_converters.bcl_official_to_mmbcl',
+                         str(src), str(tmp_path / 'out.pth'))
+    assert re.search(match, message) and 'weights_only' not in message
     assert not osp.exists(str(tmp_path / 'out.pth'))

@@ -21,6 +21,9 @@ from mmbcl.utils import is_complete_checkpoint
 from tests.cli import call_tool
 from tests.conftest import DEMO, DEMO_TINY, ROOT
 
+# the session's shared demo run is trained once, in one xdist worker
+pytestmark = pytest.mark.xdist_group('demo_run')
+
 KILLED = osp.join(ROOT, 'tests', 'data', 'demo_killed.py')
 GPU_AUG_DEMO = osp.join(ROOT, 'configs', 'bcl',
                         'resnet8_synthetic_lt_demo_gpu-aug.py')

@@ -13,6 +13,9 @@ from mmbcl.evaluation import load_lt_results
 from tests.cli import call_tool
 from tests.conftest import DEMO, DEMO_EPOCHS, DEMO_TINY
 
+# the session's shared demo run is trained once, in one xdist worker
+pytestmark = pytest.mark.xdist_group('demo_run')
+
 ITERS = math.ceil(sum(long_tail_profile(150, 10, 0.01)) / 48)
 
 

@@ -87,10 +87,11 @@ def test_check_checkpoint_accepts_an_mmengine_checkpoint(tmp_path):
 
 
 @pytest.mark.parametrize('content, match', [
-    (os.urandom(100), r"'.*x.pth' \(100 bytes\) is not a complete checkpoint"),
+    (np.random.RandomState(0).bytes(100),
+     r"'.*x.pth' \(100 bytes\) is not a complete checkpoint"),
     (b'hello\n', r'\(6 bytes\) is not a complete checkpoint'),
     (b'', r'\(0 bytes\) is not a complete checkpoint'),
-])
+], ids=['random bytes', 'text', 'empty'])
 def test_check_checkpoint_refuses_other_files(tmp_path, content, match):
     path = tmp_path / 'x.pth'
     path.write_bytes(content)

@@ -26,11 +26,14 @@ def test_every_config_is_in_the_metafile():
 
 
 def test_list_models_and_get_model():
+    """Every model is listed; get_model builds them by name (two here:
+    tests/test_configs.py builds every config's model)."""
     names = mmpretrain.list_models('*bcl*')
     assert set(names) == {m['Name'] for m in metafile_models()}
-    for name in names:
+    for name, classes in (('bcl_resnet8_synthetic_lt_demo', 10),
+                          ('bcl_resnet32_cifar100_lt_r100', 100)):
         model = mmpretrain.get_model(name)
-        assert model.head.num_classes > 1, name
+        assert model.head.num_classes == classes, name
 
 
 def test_results_name_their_source():

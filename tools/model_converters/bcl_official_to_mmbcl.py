@@ -35,7 +35,7 @@ def convert(state_dict: dict) -> OrderedDict:
     """Rename (and where needed transpose) the authors' parameters.
 
     Raises:
-        KeyError: A key that is not part of the authors' BCL model.
+        CheckpointError: A key that is not part of the authors' BCL model.
     """
     converted, unknown = OrderedDict(), []
     has_bias = any(k.endswith('fc.bias') and not k.startswith(
@@ -55,8 +55,9 @@ def convert(state_dict: dict) -> OrderedDict:
             value = value.t().contiguous()  # NormedLinear: (in, C)
         converted[new_key] = value
     if unknown:
-        raise KeyError(f'not a BCL checkpoint: unexpected keys {unknown[:5]}'
-                       f'{" ..." if len(unknown) > 5 else ""}')
+        raise CheckpointError(
+            f'not a BCL checkpoint: unexpected keys {unknown[:5]}'
+            f'{" ..." if len(unknown) > 5 else ""}')
     return converted
 
 
