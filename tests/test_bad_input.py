@@ -124,6 +124,11 @@ CASES = [
     ('empty class after subsampling', lambda p: DATASETS.build(
         dict(type='SyntheticLT', n_max=40, imb_factor=0.01)),
      ValueError, r'class \d would be empty'),
+    ('a 1-image last batch (1,345 images, batch 64)',
+     lambda p: tool('tools/train.py', DEMO, '--work-dir', str(p),
+                    '--cfg-options', 'train_dataloader.dataset.n_max=543'),
+     RuntimeError, r'last batch of every epoch would hold 1 image\(s\) per '
+     r'process .* 3 rows.*Set train_dataloader.drop_last=True'),
     ('batch size 1',
      lambda p: tool('tools/train.py', DEMO, '--work-dir', str(p),
                     '--cfg-options', 'train_dataloader.batch_size=1'),

@@ -12,9 +12,12 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
+from mmbcl.datasets import (DataNotFoundError, UnreadableImageError,
+                            check_data, unreadable_images_first)
 from mmbcl.utils import (CheckpointError, check_checkpoint, load_config,
                          setup_cpu_distributed, teardown_distributed)
 from mmbcl.utils.cli import one_line_errors
+from mmbcl.utils.config import warn_misspelt_keys
 
 
 def parse_args():
@@ -51,7 +54,7 @@ def parse_args():
     return args
 
 
-@one_line_errors(CheckpointError)
+@one_line_errors(CheckpointError, DataNotFoundError, UnreadableImageError)
 def main():
     args = parse_args()
     if '://' not in args.checkpoint:  # a URL is checked once downloaded
@@ -76,9 +79,12 @@ def main():
         cfg.test_evaluator.append(
             dict(type='DumpLTResults', out_file_path=args.out,
                  feature_key=args.out_feature))
+    warn_misspelt_keys(cfg)
+    check_data(cfg)  # one line before the config dump if data is missing
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    with unreadable_images_first():
+        metrics = runner.test()
     teardown_distributed()
     return metrics
 

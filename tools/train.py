@@ -12,13 +12,15 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmbcl  # noqa: F401  (registers mmbcl's components)
+from mmbcl.datasets import (DataNotFoundError, UnreadableImageError,
+                            check_data, unreadable_images_first)
 from mmbcl.engine.hooks import TrainingDivergedError
-from mmbcl.utils import (CheckpointError, check_checkpoint,
+from mmbcl.utils import (CheckpointError, ConfigError, check_checkpoint,
                          find_resume_checkpoint, hold_global_batch,
                          launched_world_size, load_config,
                          setup_cpu_distributed, teardown_distributed)
 from mmbcl.utils.cli import one_line_errors
-from mmbcl.utils.config import fit_schedule_to_epochs
+from mmbcl.utils.config import fit_schedule_to_epochs, warn_misspelt_keys
 
 
 def parse_args():
@@ -123,13 +125,17 @@ def print_shot_summary(runner) -> None:
     print(f'\nFinal validation accuracy (%):\n{header}\n{row}', flush=True)
 
 
-@one_line_errors(CheckpointError, TrainingDivergedError)
+@one_line_errors(CheckpointError, ConfigError, DataNotFoundError,
+                 UnreadableImageError, TrainingDivergedError)
 def main():
     args = parse_args()
     cfg = merge_args(load_config(args.config), args)
+    warn_misspelt_keys(cfg)
+    check_data(cfg)  # one line before the config dump if data is missing
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    with unreadable_images_first():
+        runner.train()
     print_shot_summary(runner)
     teardown_distributed()
     return runner

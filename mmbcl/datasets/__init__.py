@@ -1,6 +1,8 @@
 from .cifar_lt import CIFAR10LT, CIFAR100LT
 from .class_counts import get_class_counts, get_labels
 from .long_tail_dataset import LongTailDataset
+from .preflight import (DataNotFoundError, UnreadableImageError, check_data,
+                        unreadable_images_first)
 from .lt_list_dataset import (ImageNetLT, INaturalist2018, LTListDataset,
                               PlacesLT, parse_list_file)
 from .long_tail import (LongTailMixin, long_tail_indices,
@@ -20,5 +22,6 @@ __all__ = [
     'ClassComplementSampler', 'ProgressivelyBalancedSampler',
     'RepeatFactorSampler', 'BCLViews', 'sim_view',
     'RandomInterpolationRotate', 'RandomInterpolationShear',
-    'RandomInterpolationTranslate', 'PackHWCInputs'
+    'RandomInterpolationTranslate', 'PackHWCInputs', 'DataNotFoundError',
+    'UnreadableImageError', 'check_data', 'unreadable_images_first'
 ]

@@ -2,7 +2,8 @@ from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointError,
                          allow_mmengine_checkpoint_globals, check_checkpoint,
                          is_complete_checkpoint, load_checkpoint_file)
 from .checkpoint_loaders import install_safe_checkpoint_loaders
-from .config import hold_global_batch, launched_world_size, load_config
+from .config import (ConfigError, hold_global_batch, launched_world_size,
+                     load_config)
 from .dist_utils import setup_cpu_distributed, teardown_distributed
 from .mmcv_compat import adjust_hue, fix_mmcv_adjust_hue, require_mmcv
 from .resume import find_resume_checkpoint, is_resumable_checkpoint
@@ -12,7 +13,8 @@ __all__ = [
     'allow_mmengine_checkpoint_globals', 'check_checkpoint',
     'is_complete_checkpoint', 'load_checkpoint_file',
     'install_safe_checkpoint_loaders', 'find_resume_checkpoint',
-    'is_resumable_checkpoint', 'hold_global_batch', 'launched_world_size',
+    'is_resumable_checkpoint', 'ConfigError', 'hold_global_batch',
+    'launched_world_size',
     'load_config', 'setup_cpu_distributed', 'teardown_distributed',
     'adjust_hue', 'fix_mmcv_adjust_hue', 'require_mmcv'
 ]

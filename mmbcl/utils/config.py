@@ -7,6 +7,11 @@ import os.path as osp
 from mmengine.config import Config
 
 
+class ConfigError(ValueError):
+    """A config mmbcl cannot run as it is; the message names the key to
+    change. Raised before training starts; tools print it as one line."""
+
+
 def load_config(path: str) -> Config:
     """``Config.fromfile`` that names the closest existing configs.
 
@@ -115,3 +120,48 @@ def fit_schedule_to_epochs(cfg: Config, written_for: int) -> list:
     cfg.param_scheduler = kept[0] if single and kept else kept
     return [f'train_cfg.max_epochs={max_epochs}, the schedule was written '
             f'for {written_for}: scaled by {factor:g}'] + notes
+
+
+def runner_keys() -> set:
+    """The top-level config keys MMEngine's ``Runner.from_cfg`` reads (read
+    from its source, so a newer MMEngine's keys are known too), plus those
+    MMEngine's config system, its DDP wrapper and mmbcl read."""
+    import inspect
+    import re
+
+    from mmengine.runner import Runner
+    source = inspect.getsource(Runner.from_cfg)
+    found = set(re.findall(r"cfg(?:\.get)?\(?\[?'(\w+)'", source))
+    return found | {
+        '_base_', 'custom_imports', 'model_wrapper_cfg',
+        'find_unused_parameters', 'global_batch_size'
+    }
+
+
+def misspelt_keys(cfg: Config) -> list:
+    """Top-level keys that nothing reads and that look like a key
+    something does read, with that key: ``[('train_dataloder',
+    'train_dataloader')]``.
+
+    A config's helper variables (``train_pipeline``, ``data_root``, ...)
+    are read by nobody either, but do not resemble a runner key, so they
+    are not reported.
+    """
+    known = runner_keys()
+    found = []
+    for key in cfg.keys():
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, sorted(known), n=1,
+                                          cutoff=0.85)
+        if close:
+            found.append((key, close[0]))
+    return found
+
+
+def warn_misspelt_keys(cfg: Config) -> None:
+    """Print a warning naming each of :func:`misspelt_keys` and the key it
+    resembles: MMEngine silently ignores a key it does not read."""
+    for key, known in misspelt_keys(cfg):
+        print(f'warning: config key {key!r} is read by nothing; did you '
+              f'mean {known!r}?', flush=True)

@@ -1,5 +1,7 @@
 """hold_global_batch: a config's global batch under any number of
 processes."""
+import os.path as osp
+
 import pytest
 from mmengine.config import Config
 
@@ -7,6 +9,7 @@ import mmbcl  # noqa: F401
 from mmbcl.utils import hold_global_batch, launched_world_size
 
 DEMO = 'configs/bcl/resnet8_synthetic_lt_demo.py'
+CIFAR = 'configs/bcl/resnet32_cifar100_lt_r100.py'
 
 
 @pytest.mark.parametrize('world, per_rank', [(1, 64), (2, 32), (4, 16)])
@@ -65,3 +68,29 @@ def test_schedule_follows_max_epochs(config, epochs, expected):
                                                       expected)]
     assert len(cfg.param_scheduler) == len(expected)
     assert got == expected
+
+
+def test_misspelt_top_level_key_is_named(capsys, tmp_path):
+    """`train_dataloder = dict(batch_size=32)` was silently ignored (the
+    run trained at batch 64); tools/train.py names it and the key it
+    resembles, before anything else."""
+    from tests.cli import tool_error
+    config = tmp_path / 'typo.py'
+    config.write_text(
+        "_base_ = ['{}']\ntrain_dataloder = dict(batch_size=32)\n".format(
+            osp.abspath(CIFAR)))
+    tool_error('tools.train', str(config), '--cfg-options',
+               f'train_dataloader.dataset.data_root={tmp_path}/none',
+               'train_dataloader.dataset.download=False')
+    out = capsys.readouterr().out
+    assert ("warning: config key 'train_dataloder' is read by nothing; "
+            "did you mean 'train_dataloader'?") in out
+
+
+def test_shipped_configs_have_no_misspelt_keys():
+    import glob
+
+    from mmbcl.utils.config import misspelt_keys
+    for path in glob.glob('configs/**/*.py', recursive=True):
+        if '_base_' not in path:
+            assert misspelt_keys(Config.fromfile(path)) == [], path

@@ -211,12 +211,13 @@ class BCLHead(ClsHead):
         return losses
 
     def set_class_counts(self, class_counts: Sequence[int]) -> None:
-        """Check the training set against ``num_classes``; pass it on.
+        """Check the training set against ``num_classes``.
 
         Called by ``ClassCountsHook`` before training.
         """
         if len(class_counts) != self.num_classes:
-            raise ValueError(
+            from ...utils.config import ConfigError
+            raise ConfigError(
                 f'BCLHead: num_classes={self.num_classes} but the training '
                 f'dataset has {len(class_counts)} classes; set '
                 'model.head.num_classes to match the dataset')
