@@ -336,22 +336,6 @@ def test_la_ce_baseline_trains_a_step_on_one_view():
     assert set(log_vars) == {'loss', 'loss_cls'}
 
 
-def test_readme_another_backbone_example(tmp_path):
-    """The README's "Another backbone" snippet, as a user's config file
-    beside the recipes: builds, and runs a forward pass."""
-    config = tmp_path / 'mobilenet_v2_imagenet_lt.py'
-    recipe = osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt.py')
-    config.write_text(f'''_base_ = [{recipe!r}]
-model = dict(
-    backbone=dict(_delete_=True, type='MobileNetV2', widen_factor=1.0),
-    head=dict(in_channels=1280))
-''')
-    model = build_model(Config.fromfile(str(config)))
-    assert type(model.backbone).__name__ == 'MobileNetV2'
-    out = model(torch.randn(2, 3, 64, 64), mode='tensor')
-    assert out.shape == (2, 1000)
-
-
 def test_imagenet_lt_recipe_values():
     """The values docs/recipes.md traces to the authors' main.py/README."""
     cfg = Config.fromfile(

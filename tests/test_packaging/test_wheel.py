@@ -55,6 +55,19 @@ def test_wheel_carries_configs_tools_and_licence(wheel):
     assert not any('__pycache__' in n for n in names)
 
 
+def test_lite_extra_brings_mmcv_lite(wheel):
+    """`pip install "mmbcl-*.whl[lite]"` (the README's one command) gets
+    mmcv-lite: the wheel declares it under the lite extra, and torch at the
+    floor import mmbcl checks."""
+    import mmbcl
+    (metadata, ) = [n for n in zipfile.ZipFile(wheel).namelist()
+                    if n.endswith('.dist-info/METADATA')]
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert 'Provides-Extra: lite' in text
+    assert 'Requires-Dist: mmcv-lite==2.2.0; extra == "lite"' in text
+    assert f'Requires-Dist: torch>={mmbcl.TORCH_MINIMUM}' in text
+
+
 def test_installed_wheel_registers_models(wheel, tmp_path):
     target = tmp_path / 'site'
     subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-deps',

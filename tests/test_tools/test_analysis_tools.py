@@ -144,3 +144,21 @@ def test_compare_runs(tmp_path):
     assert '0.500 ± 0.000' in lines[2]
     assert lines[3].startswith('| CE | 1 | 70.0 ± 0.0') and '–' in lines[3]
     assert open(out).read() == table
+
+
+def test_results_of_a_head_without_features(tmp_path):
+    """A CE head that fills no contrastive feature: the per-class plot and
+    the table work, the geometry plot says what it needs in one line."""
+    import pickle
+    path = tmp_path / 'ce.pkl'
+    data = load_lt_results(write_results(tmp_path / 'bcl.pkl', [1] * 6))
+    data['class_feature_means'] = None
+    with open(path, 'wb') as f:
+        pickle.dump(data, f)
+    run('plot_per_class.py', str(path), '--out', str(tmp_path / 'a.png'))
+    assert_png(str(tmp_path / 'a.png'))
+    assert '| 100.00 |' in run('shot_report.py', str(path))
+    message = tool_error('tools.analysis_tools.plot_geometry', str(path),
+                         '--out', str(tmp_path / 'g.png'))
+    assert "geometry needs a head that fills it" in message
+    assert '--out-feature backbone_feat' in message

@@ -79,35 +79,3 @@ def test_test_from_checkpoint(demo_run, demo_results):
     assert results['class_counts'] == long_tail_profile(150, 10, 0.01)
     assert results['gt_labels'].shape == (100, )
     assert results['class_feature_means'].shape == (10, 128)
-
-
-def test_inference_on_the_checkpoint(demo_run, tmp_path):
-    """The README's inference examples: MMPretrain's inferencer and
-    init_model + inference_model on an mmbcl config and checkpoint."""
-    import cv2
-    import numpy as np
-    from mmpretrain import ImageClassificationInferencer
-    from mmpretrain.apis import inference_model, init_model
-
-    from mmbcl.datasets import SyntheticLT
-    work_dir, _ = demo_run
-    checkpoint = osp.join(work_dir, f'epoch_{DEMO_EPOCHS}.pth')
-    sample = SyntheticLT(split='test', test_per_class=2)[0]
-    image = str(tmp_path / 'texture.png')
-    cv2.imwrite(image, sample['img'][..., ::-1])  # RGB array, BGR file
-
-    inferencer = ImageClassificationInferencer(DEMO, pretrained=checkpoint)
-    result = inferencer(image)[0]
-    assert result['pred_scores'].shape == (10, )
-    assert np.isclose(result['pred_scores'].sum(), 1, atol=1e-4)
-    assert 0 <= result['pred_label'] < 10
-
-    model = init_model(DEMO, checkpoint, device='cpu')
-    again = ImageClassificationInferencer(model)(image)[0]
-    assert again['pred_label'] == result['pred_label']
-    np.testing.assert_allclose(again['pred_scores'], result['pred_scores'],
-                               rtol=1e-5, atol=1e-6)
-    # by the model's name in the hub (it knows the task, so the inferencer)
-    by_name = inference_model('bcl_resnet8_synthetic_lt_demo', image,
-                              pretrained=checkpoint, device='cpu')
-    assert by_name['pred_label'] == result['pred_label']

@@ -5,6 +5,10 @@ Prints Markdown tables (docs/benchmark.md holds a run of it). Timings are
 medians over interleaved rounds; ratios are medians of per-round ratios.
 On CUDA, timing uses CUDA events after warm-up.
 
+The CPU thread count is pinned (``--threads``, default 1) and printed: on a
+busy 2-core machine, default threading ran the loss benchmark 20-100x
+slower than one thread, so timings are only comparable at a stated count.
+
 Example:
     python tools/analysis_tools/benchmark.py                 # everything, CPU
     python tools/analysis_tools/benchmark.py --only loss --device cuda
@@ -224,7 +228,10 @@ def main():
                         help='timing rounds of the loss benchmark')
     parser.add_argument('--aug-batch', type=int, default=256,
                         help='images per batch (x 3 views) of device-aug')
+    parser.add_argument('--threads', type=int, default=1,
+                        help='CPU threads of torch (pinned; printed)')
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     card = (torch.cuda.get_device_name(device) if device.type == 'cuda'
             else f'{platform.processor() or platform.machine()} CPU, '

@@ -29,9 +29,13 @@ def draw(ax, results: dict, title: str) -> tuple:
     """One heatmap on ``ax``; returns its simplex report and image."""
     means = results['class_feature_means']
     if means is None:
-        raise ValueError('the results file has no class feature means; '
-                         'the model\'s head must fill '
-                         f'{results["feature_key"]!r} (BCLHead does)')
+        raise ResultsFileError(
+            f'{title}: the results file has no class means of '
+            f'{results["feature_key"]!r}: geometry needs a head that fills '
+            "it (BCLHead's contrastive branch fills 'contrast_feat'; every "
+            "BCLHead fills 'backbone_feat': write that with tools/test.py "
+            '--out-feature backbone_feat). plot_per_class.py and '
+            'shot_report.py work for any head')
     counts = results['class_counts']
     order = (np.argsort(-np.asarray(counts), kind='stable')
              if counts is not None else np.arange(len(means)))
