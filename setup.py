@@ -65,7 +65,9 @@ setup(
     install_requires=parse_requirements('requirements/runtime.txt'),
     extras_require={
         'lite': parse_requirements('requirements/lite.txt'),
-        'tests': parse_requirements('requirements/tests.txt'),
+        'mnist': parse_requirements('requirements/mnist.txt'),
+        'tests': parse_requirements('requirements/tests.txt') +
+        parse_requirements('requirements/mnist.txt'),
     },
     zip_safe=False,
 )

@@ -112,7 +112,9 @@ def merge_args(cfg, args):
 
 
 def print_shot_summary(runner) -> None:
-    """Print the last validation's ShotAccuracy as one table row."""
+    """Print the last validation's ShotAccuracy as one table row, and the
+    best overall accuracy over the run's validations (the model
+    ``CheckpointHook(save_best=...)`` kept, if the config keeps one)."""
     scalars = runner.message_hub.log_scalars
     keys = [k for k in ('top1', 'many', 'medium', 'few')
             if f'val/shot/{k}' in scalars]
@@ -123,6 +125,12 @@ def print_shot_summary(runner) -> None:
     header = ' | '.join(f'{names.get(k, k):>8}' for k in keys)
     row = ' | '.join(f'{v:8.2f}' for v in values)
     print(f'\nFinal validation accuracy (%):\n{header}\n{row}', flush=True)
+    best = runner.message_hub.get_info('best_score')
+    checkpoint = runner.message_hub.get_info('best_ckpt')
+    if best is not None:
+        kept = f' (kept as {checkpoint})' if checkpoint else ''
+        print(f'Best validation overall accuracy over the run: {best:.2f}'
+              f'{kept}', flush=True)
 
 
 @one_line_errors(CheckpointError, ConfigError, DataNotFoundError,

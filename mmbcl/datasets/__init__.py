@@ -1,6 +1,7 @@
 from .cifar_lt import CIFAR10LT, CIFAR100LT
 from .class_counts import get_class_counts, get_labels
 from .long_tail_dataset import LongTailDataset
+from .mnist5k_lt import MNIST5kLT
 from .preflight import (DataNotFoundError, UnreadableImageError, check_data,
                         unreadable_images_first)
 from .lt_list_dataset import (ImageNetLT, INaturalist2018, LTListDataset,
@@ -23,5 +24,6 @@ __all__ = [
     'RepeatFactorSampler', 'BCLViews', 'sim_view',
     'RandomInterpolationRotate', 'RandomInterpolationShear',
     'RandomInterpolationTranslate', 'PackHWCInputs', 'DataNotFoundError',
-    'UnreadableImageError', 'check_data', 'unreadable_images_first'
+    'UnreadableImageError', 'check_data', 'unreadable_images_first',
+    'MNIST5kLT'
 ]

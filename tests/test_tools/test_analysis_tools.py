@@ -162,3 +162,20 @@ def test_results_of_a_head_without_features(tmp_path):
                          '--out', str(tmp_path / 'g.png'))
     assert "geometry needs a head that fills it" in message
     assert '--out-feature backbone_feat' in message
+
+
+def test_plot_per_class_methods_averaged_over_seeds(tmp_path):
+    """Several methods, each averaged over its runs (A,B): one series each
+    with the mean of the runs' per-class accuracies."""
+    import importlib
+    plot_per_class = importlib.import_module(
+        'tools.analysis_tools.plot_per_class')
+    a = write_results(tmp_path / 'a.pkl', [1, 1, 1, 0.5, 0.5, 0.0])
+    b = write_results(tmp_path / 'b.pkl', [1, 0.8, 1, 0.5, 0.0, 0.2], 1)
+    counts, accuracy, runs = plot_per_class.mean_accuracy([a, b])
+    assert runs == 2 and list(counts) == COUNTS
+    np.testing.assert_allclose(accuracy, [100, 90, 100, 50, 25, 10])
+    out = str(tmp_path / 'both.png')
+    run('plot_per_class.py', f'{a},{b}', a, '--names', 'BCL', 'CE', '--out',
+        out)
+    assert_png(out)

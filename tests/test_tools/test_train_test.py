@@ -79,3 +79,27 @@ def test_test_from_checkpoint(demo_run, demo_results):
     assert results['class_counts'] == long_tail_profile(150, 10, 0.01)
     assert results['gt_labels'].shape == (100, )
     assert results['class_feature_means'].shape == (10, 128)
+
+
+def test_final_summary_prints_last_and_best(capsys):
+    """The last validation (mmbcl's protocol) and the best over the run's
+    validations (ConCutMix reports the best), one line each."""
+    from mmengine.logging import MessageHub
+
+    from tools.train import print_shot_summary
+    hub = MessageHub.get_instance('summary_test')
+    for key, value in (('top1', 81.5), ('many', 95.0), ('medium', 80.0),
+                       ('few', 60.25)):
+        hub.update_scalar(f'val/shot/{key}', value)
+    hub.update_info('best_score', 83.25)
+    hub.update_info('best_ckpt', 'work_dirs/x/best_shot_top1_epoch_7.pth')
+
+    class Runner:
+        message_hub, rank = hub, 0
+
+    print_shot_summary(Runner)
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2].split() == ['81.50', '|', '95.00', '|', '80.00', '|',
+                               '60.25']
+    assert out[-1] == ('Best validation overall accuracy over the run: 83.25'
+                       ' (kept as work_dirs/x/best_shot_top1_epoch_7.pth)')

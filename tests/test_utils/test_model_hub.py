@@ -38,12 +38,27 @@ def test_list_models_and_get_model():
 
 def test_results_name_their_source():
     """Every model has a classification result (inference_model needs the
-    task); a number only with the source it was traced to."""
+    task first); a number only with the source it was traced to and the
+    protocol behind it (which model was evaluated)."""
     for model in metafile_models():
-        (result, ) = model['Results']
-        assert result['Task'] == 'Image Classification', model['Name']
-        if result['Metrics']:
-            assert 0 < result['Metrics']['Top 1 Accuracy'] < 100
-            assert not result['Source'].startswith('none'), model['Name']
-        else:
-            assert result['Source'].startswith('none: '), model['Name']
+        results = model['Results']
+        assert results and all(r['Task'] == 'Image Classification'
+                               for r in results), model['Name']
+        for result in results:
+            if result['Metrics']:
+                assert 0 < result['Metrics']['Top 1 Accuracy'] < 100
+                assert not result['Source'].startswith('none'), model['Name']
+                assert result['Protocol'], model['Name']
+            else:
+                assert result['Source'].startswith('none: '), model['Name']
+
+
+def test_readme_table_carries_the_metafile_numbers():
+    """The README's results table shows every traced number with its
+    source, as the metafile does."""
+    readme = open(osp.join(ROOT, 'README.md'), encoding='utf-8').read()
+    for model in metafile_models():
+        for result in model['Results']:
+            if result['Metrics']:
+                value = result['Metrics']['Top 1 Accuracy']
+                assert f'{value}' in readme, (model['Name'], value)

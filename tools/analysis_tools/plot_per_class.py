@@ -1,8 +1,13 @@
 """Per-class accuracy against training images per class.
 
+Several methods draw one series each; ``A.pkl,B.pkl`` averages a method's
+runs (seeds).
+
 Example:
     python tools/test.py CONFIG CHECKPOINT --out results.pkl
     python tools/analysis_tools/plot_per_class.py results.pkl --out acc.png
+    python tools/analysis_tools/plot_per_class.py ce_s0.pkl,ce_s1.pkl \
+        bcl_s0.pkl,bcl_s1.pkl --names CE BCL --out per_class.png
 """
 import argparse
 
@@ -23,8 +28,9 @@ def per_class_accuracy(results: dict) -> tuple:
     """Training counts and accuracy (%) of the classes in the test set."""
     counts = results['class_counts']
     if counts is None:
-        raise ValueError('the results file has no training class counts; '
-                         'test a checkpoint trained with ClassCountsHook')
+        raise ResultsFileError(
+            'the results file has no training class counts; test a '
+            'checkpoint trained with ClassCountsHook')
     counts = np.asarray(counts)
     gts, preds = results['gt_labels'], results['pred_labels']
     totals = np.bincount(gts, minlength=len(counts))
@@ -33,8 +39,30 @@ def per_class_accuracy(results: dict) -> tuple:
     return counts[seen], 100.0 * hits[seen] / totals[seen], seen
 
 
-def plot(results: dict, out: str, title: str, many: int, few: int) -> None:
-    counts, accuracy, _ = per_class_accuracy(results)
+MARKERS = ('o', 's', '^', 'D', 'v', 'P')
+
+
+def mean_accuracy(files: list) -> tuple:
+    """Training counts and per-class accuracy averaged over ``files`` (the
+    runs of one method, e.g. its seeds; they must share the counts)."""
+    curves = [per_class_accuracy(load_lt_results(f)) for f in files]
+    counts = curves[0][0]
+    for other, _, _ in curves[1:]:
+        if not np.array_equal(other, counts):
+            raise ResultsFileError(
+                f'{files}: the runs of one method have different training '
+                'class counts')
+    return counts, np.mean([acc for _, acc, _ in curves], 0), len(files)
+
+
+def plot(methods: dict, out: str, title: str, many: int, few: int) -> None:
+    """Per-class accuracy against training images, one series per method.
+
+    Args:
+        methods (dict): Name -> list of results files (averaged).
+    """
+    series = {name: mean_accuracy(files) for name, files in methods.items()}
+    counts = next(iter(series.values()))[0]
     fig, ax = plt.subplots(figsize=(7, 4), dpi=120)
     low, high = counts.min() * 0.8, counts.max() * 1.25
     bounds = dict(few=(low, few), medium=(few, many + 0.5),
@@ -44,11 +72,19 @@ def plot(results: dict, out: str, title: str, many: int, few: int) -> None:
         if groups[name].any():
             ax.axvspan(max(a, low), min(b, high), color=GROUP_COLOURS[name],
                        zorder=0)
-            mean = accuracy[groups[name]].mean()
-            ax.text(np.sqrt(max(a, low) * min(b, high)), 103,
-                    f'{name}\n{mean:.1f}%', ha='center', va='bottom',
-                    fontsize=8)
-    ax.scatter(counts, accuracy, s=14, color='#1f4e79', zorder=2)
+            label = name
+            if len(series) == 1:  # one method: its mean accuracy too
+                accuracy = next(iter(series.values()))[1]
+                label += f'\n{accuracy[groups[name]].mean():.1f}%'
+            ax.text(np.sqrt(max(a, low) * min(b, high)), 103, label,
+                    ha='center', va='bottom', fontsize=8)
+    order = np.argsort(counts)
+    for i, (name, (_, accuracy, runs)) in enumerate(series.items()):
+        legend = f'{name} (mean of {runs})' if runs > 1 else name
+        ax.plot(counts[order], accuracy[order], marker=MARKERS[i % 6],
+                markersize=4, linewidth=1, zorder=2, label=legend)
+    if len(series) > 1:
+        ax.legend(fontsize=8, loc='lower right')
     ax.set_xscale('log')
     ax.set_xlim(low, high)
     ax.set_ylim(-2, 118)
@@ -63,14 +99,25 @@ def plot(results: dict, out: str, title: str, many: int, few: int) -> None:
 @one_line_errors(ResultsFileError)
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('results', help='a file from tools/test.py --out')
+    parser.add_argument(
+        'results', nargs='+',
+        help='files from tools/test.py --out; FILE,FILE,... is one method '
+        'averaged over its runs (seeds)')
+    parser.add_argument('--names', nargs='+',
+                        help='a legend name for each (default: the paths)')
     parser.add_argument('--out', default='per_class_accuracy.png')
     parser.add_argument('--title', default='Per-class accuracy')
     parser.add_argument('--many-shot-thr', type=int, default=100)
     parser.add_argument('--few-shot-thr', type=int, default=20)
     args = parser.parse_args()
-    plot(load_lt_results(args.results), args.out, args.title,
-         args.many_shot_thr, args.few_shot_thr)
+    names = args.names or args.results
+    if len(names) != len(args.results):
+        raise SystemExit(f'--names: {len(names)} names for '
+                         f'{len(args.results)} results')
+    methods = {name: files.split(',')
+               for name, files in zip(names, args.results)}
+    plot(methods, args.out, args.title, args.many_shot_thr,
+         args.few_shot_thr)
     print(f'wrote {args.out}')
 
 
