@@ -137,12 +137,18 @@ def test_cifar_contrastive_blur_radius_range():
 
 
 #: Datasets mmbcl makes itself: configs on them run end to end here.
-EMBEDDED_DATA = ('SyntheticLT', )
+EMBEDDED_DATA = ('SyntheticLT', 'MNIST5kLT')
 #: Each embedded dataset shrunk to a few batches, and its test split.
 TINY_DATA = dict(
     SyntheticLT=['train_dataloader.dataset.n_max=100',
                  'val_dataloader.dataset.test_per_class=6',
-                 'test_dataloader.dataset.test_per_class=6'])
+                 'test_dataloader.dataset.test_per_class=6'],
+    # 79 training digits (20 -> 2 a class), batches of 40, 6 test a class
+    MNIST5kLT=['train_dataloader.dataset.train_per_class=20',
+               'train_dataloader.dataset.imb_factor=0.1',
+               'train_dataloader.batch_size=40',
+               'val_dataloader.dataset.test_per_class=6',
+               'test_dataloader.dataset.test_per_class=6'])
 
 
 def train_dataset_type(cfg):

@@ -1,6 +1,6 @@
 """MNIST5kLT: real handwritten digits, long-tailed, with no download."""
 import functools
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 
@@ -45,8 +45,9 @@ class MNIST5kLT(BaseDataset):
     of each class form the balanced test split, held out before anything
     else; the training split takes, from the rest (``500 -
     test_per_class`` a class), the long-tailed profile of ``imb_factor``
-    (ρ = 100 with the default 100 test digits: 400 → 4 images), chosen as
-    every mmbcl long-tailed subset is (``long_tail_indices``). Digits are
+    from ``train_per_class`` images down (ρ = 100 with the default 100 test
+    digits: 400 → 4 images), chosen as every mmbcl long-tailed subset is
+    (``long_tail_indices``). Digits are
     served as RGB ``uint8`` 32 × 32 images: the 28 × 28 digit padded by 2
     black pixels a side (LeNet's 32 px input), grey in all three channels.
 
@@ -55,6 +56,8 @@ class MNIST5kLT(BaseDataset):
         imb_factor (float): ``1 / rho`` in ``(0, 1]``. Defaults to 0.01.
         imb_type (str): ``'exp'`` or ``'step'``. Defaults to ``'exp'``.
         test_per_class (int): Held-out test digits a class. Defaults to 100.
+        train_per_class (int, optional): Training images of the largest
+            class. Defaults to all that are left, ``500 - test_per_class``.
         seed (int): Seed of the split. Defaults to 0.
         **kwargs: ``BaseDataset`` arguments (``pipeline``, ...).
 
@@ -69,6 +72,7 @@ class MNIST5kLT(BaseDataset):
                  imb_factor: float = 0.01,
                  imb_type: str = 'exp',
                  test_per_class: int = 100,
+                 train_per_class: Optional[int] = None,
                  seed: int = 0,
                  **kwargs):
         if split not in ('train', 'test'):
@@ -82,6 +86,16 @@ class MNIST5kLT(BaseDataset):
                 0 < test_per_class < PER_CLASS:
             raise ValueError('MNIST5kLT: test_per_class must be an int in '
                              f'(0, {PER_CLASS}), got {test_per_class!r}')
+        available = PER_CLASS - test_per_class
+        if train_per_class is None:
+            train_per_class = available
+        if not isinstance(train_per_class, int) or not \
+                0 < train_per_class <= available:
+            raise ValueError(
+                'MNIST5kLT: train_per_class must be an int in (0, '
+                f'{available}] (500 digits a class, {test_per_class} held '
+                f'out for testing), got {train_per_class!r}')
+        self.train_per_class = train_per_class
         self.split = split
         self.imb_factor = imb_factor
         self.imb_type = imb_type
@@ -100,7 +114,7 @@ class MNIST5kLT(BaseDataset):
             return np.concatenate(
                 [idx[:self.test_per_class] for idx in by_class])
         pool = np.concatenate([idx[self.test_per_class:] for idx in by_class])
-        profile = long_tail_profile(PER_CLASS - self.test_per_class, 10,
+        profile = long_tail_profile(self.train_per_class, 10,
                                     self.imb_factor, self.imb_type)
         return pool[long_tail_indices(labels[pool], profile, self.seed)]
 
