@@ -4,12 +4,12 @@ import pickle
 from typing import List, Optional, Sequence
 
 import numpy as np
-import torch
 from mmengine.evaluator import BaseMetric
 
 from mmpretrain.registry import METRICS
 
 from ..utils.pickle_scan import RestrictedUnpickler
+from .batch_to_host import batch_field, batch_labels
 from .simplex_geometry import class_means
 
 
@@ -113,12 +113,17 @@ class DumpLTResults(BaseMetric):
         self.class_counts = [int(c) for c in class_counts]
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        for sample in data_samples:
-            feature = sample.get(self.feature_key)
-            if isinstance(feature, torch.Tensor):
-                feature = feature.detach().cpu().float().numpy()
-            self.results.append((int(sample['gt_label'][0]),
-                                 int(sample['pred_label'][0]), feature))
+        features = [None] * len(data_samples)
+        having = [i for i, s in enumerate(data_samples)
+                  if s.get(self.feature_key) is not None]
+        if having:  # one copy to the host for the batch
+            values = batch_field([data_samples[i] for i in having],
+                                 self.feature_key)
+            for i, value in zip(having, values):
+                features[i] = value.astype(np.float32, copy=False)
+        self.results.extend(zip(batch_labels(data_samples),
+                                batch_labels(data_samples, 'pred_label'),
+                                features))
 
     def compute_metrics(self, results: List[tuple]) -> dict:
         gts = np.array([r[0] for r in results], dtype=np.int64)

@@ -2,11 +2,11 @@
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-import torch
 from mmengine.logging import print_log
 
 from mmpretrain.registry import METRICS
 
+from .batch_to_host import batch_field, batch_labels
 from .shot_groups import ShotGroupMetric, shot_groups
 from .simplex_geometry import class_means
 
@@ -171,15 +171,15 @@ class NeuralCollapse(ShotGroupMetric):
         self.collapse_cos = collapse_cos
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        for sample in data_samples:
-            found = {}
-            for name, field in self.features.items():
-                if field in sample:
-                    value = sample[field]
-                    if isinstance(value, torch.Tensor):
-                        value = value.detach().float().cpu().numpy()
-                    found[name] = np.asarray(value, dtype=np.float32)
-            self.results.append((found, int(sample['gt_label'][0])))
+        found = [{} for _ in data_samples]
+        for name, field in self.features.items():
+            having = [i for i, s in enumerate(data_samples) if field in s]
+            if having:  # one copy to the host for the batch
+                values = batch_field([data_samples[i] for i in having],
+                                     field).astype(np.float32)
+                for i, value in zip(having, values):
+                    found[i][name] = value
+        self.results.extend(zip(found, batch_labels(data_samples)))
 
     def compute_metrics(self, results: List[tuple]) -> dict:
         labels = np.array([label for _, label in results])

@@ -5,6 +5,7 @@ import numpy as np
 
 from mmpretrain.registry import METRICS
 
+from .batch_to_host import batch_labels
 from .shot_groups import ShotGroupMetric
 
 
@@ -40,9 +41,9 @@ class ShotAccuracy(ShotGroupMetric):
     default_prefix = 'shot'
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        for sample in data_samples:
-            self.results.append((int(sample['pred_label'][0]),
-                                 int(sample['gt_label'][0])))
+        # one copy to the host for the batch
+        self.results.extend(zip(batch_labels(data_samples, 'pred_label'),
+                                batch_labels(data_samples)))
 
     def compute_metrics(self, results: List[tuple]) -> dict:
         if self.class_counts is None:

@@ -2,10 +2,10 @@
 from typing import List, Optional, Sequence
 
 import numpy as np
-import torch
 
 from mmpretrain.registry import METRICS
 
+from .batch_to_host import batch_field, batch_labels
 from .shot_groups import ShotGroupMetric, shot_groups
 
 
@@ -88,11 +88,10 @@ class SimplexGeometry(ShotGroupMetric):
                     f'{self.feature_key!r}; BCLHead.predict provides '
                     "'contrast_feat', other heads need feature_key set to a "
                     'field they fill')
-            feature = sample[self.feature_key]
-            if isinstance(feature, torch.Tensor):
-                feature = feature.detach().cpu().numpy()
-            self.results.append((np.asarray(feature, dtype=np.float64),
-                                 int(sample['gt_label'][0])))
+        # one copy to the host for the batch
+        features = batch_field(data_samples, self.feature_key)
+        self.results.extend(zip(features.astype(np.float64),
+                                batch_labels(data_samples)))
 
     def compute_metrics(self, results: List[tuple]) -> dict:
         features = np.stack([f for f, _ in results])
