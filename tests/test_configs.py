@@ -221,7 +221,10 @@ def test_config_trains_a_step_and_validates(config):
     val_evaluator. The transformer recipes (MMPretrain's AdamW schedules,
     parameter-wise decay, clipping) take 6 steps on one batch with shrunk
     backbones, and their loss must go down."""
+    import numpy as np
     from mmengine.optim import build_optim_wrapper
+
+    from mmbcl.datasets.transforms import DrawAugmentPlans
     from mmpretrain.structures import DataSample
     cfg = Config.fromfile(config)
     backbone = cfg.model.backbone
@@ -244,12 +247,17 @@ def test_config_trains_a_step_and_validates(config):
         views = [v.permute(0, 2, 3, 1).contiguous() for v in views]
     bcl = type(model).__name__ == 'BCLClassifier'
     samples = [DataSample().set_gt_label(label) for label in (0, classes - 1)]
+    batch = dict(inputs=views if bcl else views[0], data_samples=samples)
+    augments = cfg.data_preprocessor.get('view_augments')
+    if augments:  # the gpu-aug recipes: plans drawn as the workers do
+        batch['augment_plans'] = torch.stack([
+            torch.from_numpy(DrawAugmentPlans(augments).transform(dict(
+                img=[np.zeros((size, size, 3), np.uint8)] * 3))
+                ['augment_plans']) for _ in samples])
     adamw = cfg.optim_wrapper.optimizer.type == 'AdamW'
     losses = []
     for _ in range(6 if adamw else 1):
-        log_vars = model.train_step(
-            dict(inputs=views if bcl else views[0], data_samples=samples),
-            optim)
+        log_vars = model.train_step(batch, optim)
         assert all(torch.isfinite(torch.as_tensor(v))
                    for v in log_vars.values())
         losses.append(float(log_vars['loss']))

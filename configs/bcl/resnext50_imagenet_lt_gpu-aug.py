@@ -1,26 +1,33 @@
 # BCL, ResNeXt-50 32x4d, ImageNet-LT, with the views' photometric work on
-# the GPU. The CPU only decodes, crops, flips and packs uint8 views;
-# DeviceAugmentDataPreprocessor applies the recipe's colour jitter,
-# grayscale and RandAugment per image on the device, drawn by the same
-# MMPretrain transforms (see docs/benchmark.md and README, "gpu-aug").
+# the GPU. The CPU workers decode, crop, flip and pack uint8 views, and draw
+# each image's plan for the rest of each view (DrawAugmentPlans: colour
+# jitter, RandAugment, grayscale, drawn by the same MMPretrain transforms);
+# DeviceAugmentDataPreprocessor applies the plans to the whole batch on the
+# device (see docs/benchmark.md and README, "gpu-aug").
 #   tools/dist_train.sh configs/bcl/resnext50_imagenet_lt_gpu-aug.py 8
 _base_ = ['./resnext50_imagenet_lt.py']
 
+# The rest of each view, the recipe's own transform configs in its order.
+view_augments = [
+    {{_base_.classification_photometric}},
+    {{_base_.sim_photometric}},
+    {{_base_.sim_photometric}},
+]
 train_dataloader = dict(
+    # one pinned tensor per view, plans and labels: one non-blocking copy
+    # each to the device
+    pin_memory=True,
+    collate_fn=dict(type='default_collate'),
     dataset=dict(pipeline=[
         dict(type='LoadImageFromFile'),
         dict(
             type='MultiView',
             num_views=[1, 2],
             transforms=[{{_base_.crop_flip}}, {{_base_.crop_flip}}]),
+        dict(type='DrawAugmentPlans', view_augments=view_augments),
         dict(type='PackHWCInputs'),  # uint8, (H, W, C)
     ]))
-# The rest of each view, the recipe's own transform configs in its order.
 data_preprocessor = dict(
     type='DeviceAugmentDataPreprocessor',
     hwc_inputs=True,
-    view_augments=[
-        {{_base_.classification_photometric}},
-        {{_base_.sim_photometric}},
-        {{_base_.sim_photometric}},
-    ])
+    view_augments=view_augments)

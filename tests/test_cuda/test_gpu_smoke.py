@@ -7,8 +7,11 @@ Run it on a GPU machine with ``python -m pytest -m cuda tests -v``:
   ``tools/test.py`` evaluates its checkpoint;
 * the ImageNet-LT ResNeXt-50 recipe, and its gpu-aug variant, train 5
   iterations with AMP on generated 224 px images;
-* device-side augmentation gives the same views on the GPU as on the CPU;
-* the loss benchmark runs with ``--device cuda``.
+* device-side augmentation gives the same views on the GPU as on the CPU,
+  and a pinned training batch goes through it without a host sync
+  (``torch.cuda.set_sync_debug_mode('error')``);
+* the loss and device-augmentation benchmarks run with ``--device cuda``
+  (``-s`` prints the latter's rows: the share of a ResNeXt-50 AMP step).
 """
 import glob
 import json
@@ -99,23 +102,50 @@ def test_resnext50_imagenet_lt_amp_5_iterations(tmp_path, recipe):
     assert osp.isfile(osp.join(work_dir, 'iter_5.pth'))
 
 
-@pytest.mark.parametrize('recipe', [
+GPU_AUG = [
     'resnext50_imagenet_lt_gpu-aug', 'resnet32_cifar100_lt_r100_gpu-aug'
-])
+]
+
+
+@pytest.mark.parametrize('recipe', GPU_AUG)
 def test_device_augment_on_cuda_equals_cpu(recipe):
-    """The same draws give the same views on the GPU as on the CPU."""
+    """The same plans give the same views on the GPU as on the CPU."""
     from mmengine.config import Config
 
-    from mmbcl.models.utils import DeviceAugment
+    from mmbcl.models.utils import draw_and_apply
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'bcl', f'{recipe}.py'))
     size = 224 if 'imagenet' in recipe else 32
     g = torch.Generator().manual_seed(0)
     x = torch.randint(0, 256, (16, 3, size, size), generator=g).float()
     for augments in cfg.data_preprocessor.view_augments:
-        augment = DeviceAugment(augments)
-        cpu, gpu = augment(x, 7), augment(x.cuda(), 7).cpu()
+        seeds = range(7, 7 + len(x))
+        cpu = draw_and_apply(augments, x, seeds)
+        gpu = draw_and_apply(augments, x.cuda(), seeds).cpu()
         assert (cpu - gpu).abs().mean() < 0.05
         assert (cpu - gpu).abs().max() <= 2.0
+
+
+@pytest.mark.parametrize('recipe', GPU_AUG)
+def test_gpu_aug_training_batch_never_syncs(recipe):
+    """A pinned training batch of the recipe through its preprocessor
+    with CUDA's sync debug mode set to raise: no blocking copy to the
+    device, no read back (the CPU tests count the copies on ``meta``)."""
+    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
+    from benchmark_device_augment import preprocessor, recipe_batch
+    from mmengine.utils import apply_to
+    pre = preprocessor(recipe).cuda()
+    first, data = (apply_to(recipe_batch(recipe, 32, seed=s),
+                            lambda x: isinstance(x, torch.Tensor),
+                            lambda x: x.pin_memory()) for s in (0, 1))
+    pre(first, True)  # the first batch copies the per-device constants
+    torch.cuda.synchronize()
+    torch.cuda.set_sync_debug_mode('error')
+    try:
+        out = pre(data, True)
+    finally:
+        torch.cuda.set_sync_debug_mode('default')
+    assert out['inputs'][0].is_cuda
+    assert out['data_samples'][0].gt_label.is_cuda
 
 
 def test_loss_benchmark_on_cuda():
@@ -126,5 +156,6 @@ def test_loss_benchmark_on_cuda():
 
 def test_device_aug_benchmark_on_cuda():
     out = run('tools/analysis_tools/benchmark.py', '--only', 'device-aug',
-              '--device', 'cuda', '--aug-batch', '32')
-    assert 'device augmentation =' in out
+              '--device', 'cuda', '--aug-batch', '32,256')
+    print(out)  # the GPU rows of docs/benchmark.md (run with -s)
+    assert out.count('% of the step') == 2, out

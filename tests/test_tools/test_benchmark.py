@@ -14,7 +14,7 @@ sys.path.insert(
         'tools', 'analysis_tools'))
 from benchmark import loss_inputs, naive_bcl_loss  # noqa: E402
 from benchmark_device_augment import (  # noqa: E402
-    RECIPE, bench_device_augment, recipe_model)
+    RECIPE, bench_device_augment, bench_host_overhead, recipe_model)
 from benchmark_pipeline import mmbcl_three_view  # noqa: E402
 
 
@@ -35,10 +35,22 @@ def test_naive_baseline_equals_mmbcl_loss():
 
 def test_device_aug_section_runs(capsys):
     """The device-aug section on a tiny batch prints its rows."""
-    bench_device_augment(torch.device('cpu'), batch=2, rounds=1)
+    bench_device_augment(torch.device('cpu'), batches=[2], rounds=1,
+                         host=False)
     out = capsys.readouterr().out
-    assert '| mmbcl_device_augment | all 3 views' in out
+    assert '| mmbcl_plans | all 3 views' in out
     assert '| torchvision_v2_per_image_loop |' in out
+
+
+def test_host_time_section_counts_ops_and_copies(capsys):
+    """The time-per-iteration table on a 2-image batch: mmbcl's row makes
+    its 5 copies (3 views, plans, labels), all counted on ``meta``."""
+    bench_host_overhead({'resnext50_imagenet_lt_gpu-aug': 2}, rounds=1)
+    rows = [line.split(' | ') for line in capsys.readouterr().out.split('\n')
+            if line.startswith('| resnext50')]
+    ours = [r for r in rows if r[2].startswith('mmbcl')]
+    assert len(ours) == 1 and ours[0][-1].rstrip(' |') == '5', rows
+    assert 100 < int(ours[0][5]) < 600, rows
 
 
 def test_gpu_aug_cpu_side_packs_uint8_hwc_views(tmp_path):

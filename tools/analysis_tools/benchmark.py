@@ -226,8 +226,11 @@ def main():
                         help='comma-separated sections to run')
     parser.add_argument('--rounds', type=int, default=30,
                         help='timing rounds of the loss benchmark')
-    parser.add_argument('--aug-batch', type=int, default=256,
-                        help='images per batch (x 3 views) of device-aug')
+    parser.add_argument('--aug-batch', default=None,
+                        help='comma-separated images per device (x 3 '
+                        'views) of device-aug at 224 px; default 32 on the '
+                        'CPU, 32,256 on CUDA (the ImageNet-LT and CIFAR '
+                        'recipes\' batches)')
     parser.add_argument('--threads', type=int, default=1,
                         help='CPU threads of torch (pinned; printed)')
     args = parser.parse_args()
@@ -251,7 +254,9 @@ def main():
             bench_pipeline(tmp)
     if 'device-aug' in sections:
         from benchmark_device_augment import bench_device_augment
-        bench_device_augment(device, args.aug_batch)
+        batches = args.aug_batch or ('32' if device.type == 'cpu' else
+                                     '32,256')
+        bench_device_augment(device, [int(b) for b in batches.split(',')])
 
 
 if __name__ == '__main__':

@@ -1,22 +1,37 @@
-"""Device-side augmentation of the gpu-aug recipe (part of benchmark.py).
+"""Device-side augmentation of the gpu-aug recipes (part of benchmark.py).
 
-Times the photometric work of one training batch of
-``configs/bcl/resnext50_imagenet_lt_gpu-aug.py`` (B images x 3 views at
-224 px) on ``--device``, three ways:
-
-* mmbcl's ``DeviceAugment`` (per-image draws, vectorised ops);
-* torchvision.transforms.v2 functional ops, one image at a time (its ops
-  take one parameter per call, so per-image parameters need a loop);
-* kornia's batched ColorJiggle + RandomGrayscale for the two "sim" views
-  only (kornia's RandAugment draws one op for the whole batch, which
-  changes the method, so it has no classification-view row), if kornia is
-  installed.
-
-On CUDA it also times a ResNeXt-50 AMP training step of the recipe at the
-same B and prints the augmentation as a fraction of it.
+1. **Time per training iteration**: what the training process spends
+   in ``DeviceAugmentDataPreprocessor`` for one batch from the recipe's
+   own CPU side, with the CPU as the device, crops shrunk to 16 px (and to
+   4 px, where what remains is mostly the per-op host overhead a GPU
+   would wait for), one thread, median over rounds: the ImageNet-LT recipe
+   (32 images a GPU x 3 views) and the CIFAR-100-LT recipe (256 x 3).
+   Beside it the aten ops it launches and the copies it makes to the
+   device (counted on the ``meta`` device, the stand-in for a GPU here),
+   and the same for the first
+   implementation (commit e0eec26, which drew the plans in the training
+   process and ran each op on the subset of images that drew it), read
+   from this checkout's git history.
+2. **Pixel work at 224 px**: one ImageNet-LT batch (B images x 3 views) on
+   ``--device``: mmbcl's plans; the first implementation; the
+   torchvision v2 functional ops one image at a time (per-image
+   parameters need a loop); kornia's batched ColorJiggle + RandomGrayscale
+   for the two sim views only (its RandAugment draws one op for the whole
+   batch, which changes the method), if kornia is installed.
+3. On CUDA: a ResNeXt-50 AMP training step of the recipe, with and without
+   the device augmentation: its share of the step and images per second.
 """
+import contextlib
+import importlib.util
+import os
 import os.path as osp
+import random
 import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
 
 import numpy as np
 import torch
@@ -24,6 +39,169 @@ from mmengine.config import Config
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 RECIPE = osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt_gpu-aug.py')
+RECIPES = {  # name: images per GPU in the recipe
+    'resnext50_imagenet_lt_gpu-aug': 32,
+    'resnet32_cifar100_lt_r100_gpu-aug': 256,
+}
+FIRST = 'e0eec26'  # the first device augmentation, for comparison
+
+
+def config(name):
+    return Config.fromfile(osp.join(ROOT, 'configs', 'bcl', f'{name}.py'))
+
+
+def recipe_batch(name, num, crop=16, seed=0):
+    """``num`` images through the recipe's CPU side (a worker's work:
+    crop, flip, plans drawn), crops of ``crop`` px, ``default_collate``d."""
+    from mmengine.dataset import Compose, default_collate
+    from mmengine.registry import DefaultScope
+    steps = [t for t in config(name).train_dataloader.dataset.pipeline
+             if t['type'] != 'LoadImageFromFile']
+    for view in steps[0]['transforms']:
+        for t in view:
+            if t['type'] == 'RandomResizedCrop':
+                t['scale'] = crop
+            elif t['type'] == 'RandomCrop':
+                t['crop_size'] = crop
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        pipeline = Compose(steps)
+    rng = np.random.RandomState(seed)
+    np.random.seed(seed)
+    random.seed(seed)
+    return default_collate([
+        pipeline(dict(img=rng.randint(0, 256, (2 * crop, 2 * crop, 3),
+                                      np.uint8), gt_label=i % 100))
+        for i in range(num)])
+
+
+def preprocessor(name, **overrides):
+    from mmengine.registry import DefaultScope
+
+    from mmpretrain.registry import MODELS
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return MODELS.build(dict(config(name).data_preprocessor, **overrides))
+
+
+@contextlib.contextmanager
+def first_implementation():
+    """The first implementation's module (``DeviceAugmentDataPreprocessor``
+    of commit e0eec26, not registered), from this checkout's git history;
+    None outside a git checkout."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for name in ('device_augment', 'batch_ops'):
+                text = subprocess.run(
+                    ['git', 'show', f'{FIRST}:mmbcl/models/utils/{name}.py'],
+                    cwd=ROOT, capture_output=True, text=True,
+                    check=True).stdout
+                text = text.replace('from . import batch_ops as ops',
+                                    'import first_batch_ops as ops')
+                text = text.replace('from .', 'from mmbcl.models.utils.')
+                text = text.replace('@MODELS.register_module()\n', '')
+                with open(osp.join(tmp, f'first_{name}.py'), 'w') as f:
+                    f.write(text)
+        except (OSError, subprocess.CalledProcessError):
+            yield None
+            return
+        sys.path.insert(0, tmp)
+        try:
+            spec = importlib.util.spec_from_file_location(
+                'first_device_augment', osp.join(tmp,
+                                                 'first_device_augment.py'))
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            yield module
+        finally:
+            sys.path.remove(tmp)
+
+
+class Counting(torch.utils._python_dispatch.TorchDispatchMode):
+    """aten ops, and copies from the CPU to another device."""
+
+    def __init__(self):
+        super().__init__()
+        self.ops, self.uploads = Counter(), 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        self.ops[str(func)] += 1
+        if str(func).startswith('aten._to_copy') and \
+                args[0].device.type == 'cpu' and \
+                torch.device(kwargs.get('device', 'cpu')).type != 'cpu':
+            self.uploads += 1
+        elif str(func).startswith('aten.copy_') and \
+                args[1].device.type == 'cpu' and args[0].device.type != 'cpu':
+            self.uploads += 1
+        return func(*args, **kwargs)
+
+
+def first_preprocessor(module, name):
+    cfg = config(name).data_preprocessor
+    keep = {k: v for k, v in cfg.items() if k != 'type'}
+    return module.DeviceAugmentDataPreprocessor(seed=0, **keep)
+
+
+def host_time(pre, data, rounds=15):
+    """Median seconds of ``pre(data, True)`` (one training batch) with the
+    CPU as the device."""
+    pre(data, True)
+    times = []
+    for _ in range(rounds):
+        begin = time.perf_counter()
+        pre(data, True)
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
+
+
+def counted(pre, data, views):
+    """(aten ops per iteration, per view, copies to the device) of one
+    training batch on the ``meta`` device (the stand-in for a GPU: its ops
+    dispatch without computing)."""
+    pre = pre.to('meta')
+    pre(data, True)
+    with Counting() as counter:
+        pre(data, True)
+    total = sum(counter.ops.values())
+    return total, total / views, counter.uploads
+
+
+def bench_host_overhead(recipes=None, rounds=15):
+    """The time-per-iteration table, for ``recipes`` (name: images a
+    device; default :data:`RECIPES`)."""
+    torch.set_num_threads(1)
+    rows = []
+    with first_implementation() as first:
+        for name, per_gpu in (recipes or RECIPES).items():
+            makers = dict(mmbcl=(lambda: preprocessor(name),
+                                 'mmbcl: plans drawn in the workers'))
+            if first is not None:
+                makers['first'] = (
+                    lambda: first_preprocessor(first, name),
+                    f'first ({FIRST}): drawn in the training process')
+            for make, label in makers.values():
+                # a fresh batch each time: the preprocessor moves labels
+                times = [host_time(make(), recipe_batch(name, per_gpu, crop),
+                                   rounds) for crop in (16, 4)]
+                rows.append((name, per_gpu, label, *times,
+                             *counted(make(), recipe_batch(name, per_gpu),
+                                      3)))
+    print('\n### Device augmentation: time per training iteration in the '
+          f'training process, the recipe\'s CPU side, one thread (median of '
+          f'{rounds})\n')
+    print('The CPU is the device here, so the time includes the pixel '
+          'work; with crops of 4 px it is mostly the per-op host overhead '
+          'that a GPU would wait for. Ops and copies are counted on the '
+          '`meta` device.\n')
+    print('| recipe | images x 3 views | implementation | ms / iteration, '
+          '16 px | ms / iteration, 4 px | aten ops / iteration | / view | '
+          'copies to the device / iteration |')
+    print('|---|---|---|---|---|---|---|---|')
+    for name, batch, impl, at16, at4, ops, per_view, uploads in rows:
+        print(f'| {name} | {batch} | {impl} | {1e3 * at16:.1f} | '
+              f'{1e3 * at4:.1f} | {ops} | {per_view:.0f} | {uploads} |')
+    if not any('first' in r[2] for r in rows):
+        print(f'\n(not a git checkout with commit {FIRST}: no row for the '
+              'first implementation)')
 
 
 def views(batch, device, seed=0):
@@ -34,9 +212,27 @@ def views(batch, device, seed=0):
     ]
 
 
-def ours(cfg):
-    from mmbcl.models.utils import DeviceAugment
-    augments = [DeviceAugment(v) for v in cfg.data_preprocessor.view_augments]
+def ours(cfg, batch, device):
+    """mmbcl's device half: the plans drawn here once, as the workers
+    would, then applied to the batch on ``device`` (what is timed)."""
+    from mmbcl.models.utils import PlanApplier
+    appliers = [PlanApplier(v) for v in cfg.data_preprocessor.view_augments]
+    records = [
+        torch.from_numpy(np.stack([a.layout.draw(224, 224)
+                                   for _ in range(batch)])).to(device)
+        if a.layout.size else None for a in appliers
+    ]
+
+    def run(batch_views):
+        return [a(view.float(), r) if r is not None else view.float()
+                for a, view, r in zip(appliers, batch_views, records)]
+
+    return run
+
+
+def first_run(module, cfg):
+    augments = [module.DeviceAugment(v)
+                for v in cfg.data_preprocessor.view_augments]
 
     def run(batch_views):
         return [a(v.float(), seed=i) for i, (a, v) in enumerate(
@@ -117,7 +313,7 @@ def recipe_model(cfg):
     preprocessor = {
         k: v
         for k, v in cfg.data_preprocessor.items()
-        if k not in ('view_augments', 'hwc_inputs')
+        if k not in ('view_augments', 'hwc_inputs', 'non_blocking')
     }
     preprocessor['type'] = 'MultiViewDataPreprocessor'
     with DefaultScope.overwrite_default_scope('mmpretrain'):
@@ -140,28 +336,44 @@ def resnext_amp_step(cfg, batch, device):
     return lambda: model.train_step(data, optim)
 
 
-def bench_device_augment(device, batch=256, rounds=3):
-    from benchmark import Timer
+def bench_device_augment(device, batches=(32, ), rounds=3, host=True):
+    """The host-time table (on the CPU, if ``host``), then the 224 px table
+    for each batch size in ``batches`` (images a device) and, on CUDA, the
+    ResNeXt-50 step rows."""
+    if device.type == 'cpu' and host:
+        bench_host_overhead()
     cfg = Config.fromfile(RECIPE)
+    for batch in batches:
+        bench_224(cfg, device, batch, rounds)
+
+
+def bench_224(cfg, device, batch, rounds):
+    from benchmark import Timer
     timer = Timer(device)
-    runs = dict(mmbcl_device_augment=ours(cfg))
-    if device.type == 'cpu':  # its per-image loop is CPU-side work anyway
-        runs['torchvision_v2_per_image_loop'] = torchvision_loop()
-    kornia = kornia_sim()
-    if kornia is not None:
-        runs['kornia_sim_views_only'] = kornia
-    data = views(batch, device)
-    times = {}
-    for name, fn in runs.items():
-        fn(data)  # warm-up
-        times[name] = statistics.median(
-            timer(lambda f=fn: f(data)) for _ in range(rounds))
+    with first_implementation() as first:
+        runs = dict(mmbcl_plans=ours(cfg, batch, device))
+        if first is not None:
+            runs['first_implementation'] = first_run(first, cfg)
+        if device.type == 'cpu':  # its per-image loop is host work anyway
+            runs['torchvision_v2_per_image_loop'] = torchvision_loop()
+        kornia = kornia_sim()
+        if kornia is not None:
+            runs['kornia_sim_views_only'] = kornia
+        data = views(batch, device)
+        times = {}
+        for name, fn in runs.items():
+            fn(data)  # warm-up
+            times[name] = statistics.median(
+                timer(lambda f=fn: f(data)) for _ in range(rounds))
     print(f'\n### Device-side augmentation of one gpu-aug batch: {batch} '
           f'images x 3 views, 224 px, {device.type}\n')
     print('| implementation | what it covers | s / batch | ms / image-view |')
     print('|---|---|---|---|')
     covers = dict(
-        mmbcl_device_augment='all 3 views, per-image ops (the recipe)',
+        mmbcl_plans='all 3 views, per-image ops (the recipe; plans drawn '
+        'beforehand, as the workers do)',
+        first_implementation=f'all 3 views, per-image ops, plans drawn '
+        f'in the loop ({FIRST})',
         torchvision_v2_per_image_loop='all 3 views, a reduced RandAugment',
         kornia_sim_views_only='the 2 sim views only')
     for name, seconds in times.items():
@@ -169,10 +381,18 @@ def bench_device_augment(device, batch=256, rounds=3):
         print(f'| {name} | {covers[name]} | {seconds:.3f} | '
               f'{1e3 * seconds / n:.2f} |')
     if device.type == 'cuda':
-        step = resnext_amp_step(Config.fromfile(RECIPE), batch, device)
+        step = resnext_amp_step(cfg, batch, device)
         step()
         step_time = statistics.median(timer(step) for _ in range(rounds))
-        share = times['mmbcl_device_augment'] / step_time
+        share = times['mmbcl_plans'] / step_time
+        with_aug = step_time + times['mmbcl_plans']
         print(f'\nResNeXt-50 AMP training step, B = {batch} x 3 views: '
-              f'{step_time:.3f} s; device augmentation = {100 * share:.1f} % '
-              'of it (goal: at most 5 %)')
+              f'{step_time:.3f} s ({batch / step_time:.0f} images/s); with '
+              f'the device augmentation {with_aug:.3f} s '
+              f'({batch / with_aug:.0f} images/s): {100 * share:.1f} % of '
+              'the step')
+
+
+if __name__ == '__main__':
+    os.environ.setdefault('OMP_NUM_THREADS', '1')
+    bench_host_overhead()

@@ -1,3 +1,4 @@
+from .augment_plan import DrawAugmentPlans, PlanLayout
 from .bcl_views import BCLViews, sim_view
 from .pack_hwc_inputs import PackHWCInputs
 from .random_interpolation import (RandomInterpolationRotate,
@@ -6,5 +7,6 @@ from .random_interpolation import (RandomInterpolationRotate,
 
 __all__ = [
     'BCLViews', 'sim_view', 'PackHWCInputs', 'RandomInterpolationRotate',
-    'RandomInterpolationShear', 'RandomInterpolationTranslate'
+    'RandomInterpolationShear', 'RandomInterpolationTranslate',
+    'DrawAugmentPlans', 'PlanLayout'
 ]

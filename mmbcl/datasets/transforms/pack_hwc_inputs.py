@@ -8,13 +8,18 @@ from mmpretrain.registry import TRANSFORMS
 
 @TRANSFORMS.register_module()
 class PackHWCInputs(PackInputs):
-    """``PackInputs`` without the channels-first copy.
+    """``PackInputs`` without the channels-first copy, with the batch's
+    device-side inputs.
 
     ``PackInputs`` copies every image into channels-first order on the CPU.
     The gpu-aug recipes pack their uint8 views as they are (``(H, W, C)``,
     no copy when the array is contiguous) and let
     ``DeviceAugmentDataPreprocessor(hwc_inputs=True)`` permute them on the
-    device, where it costs nothing. Arguments as ``PackInputs``.
+    device, where it costs nothing. It also packs the plans
+    ``DrawAugmentPlans`` drew (``augment_plans``) and the label as a plain
+    tensor (``labels``), so that ``default_collate`` stacks each into one
+    tensor the dataloader pins and the preprocessor copies once. Arguments
+    as ``PackInputs``.
 
     Example:
         >>> pack = PackHWCInputs()
@@ -22,6 +27,17 @@ class PackHWCInputs(PackInputs):
         >>> tuple(pack(dict(img=img, gt_label=0))['inputs'].shape)
         (4, 6, 3)
     """
+
+    def transform(self, results: dict) -> dict:
+        packed = super().transform(results)
+        if 'augment_plans' in results:
+            packed['augment_plans'] = torch.from_numpy(
+                results['augment_plans'])
+        if 'gt_label' in results:
+            packed['labels'] = torch.as_tensor(
+                np.asarray(results['gt_label']).reshape(-1)[:1],
+                dtype=torch.long)
+        return packed
 
     @staticmethod
     def format_input(input_):

@@ -1,8 +1,9 @@
 from .data_preprocessor import MultiViewDataPreprocessor, split_views
-from .device_augment import DeviceAugment, DeviceAugmentDataPreprocessor
+from .apply_augment_plan import PlanApplier, draw_and_apply
+from .device_augment import DeviceAugmentDataPreprocessor
 from .gather import gather_batch
 
 __all__ = [
     'MultiViewDataPreprocessor', 'split_views', 'gather_batch',
-    'DeviceAugment', 'DeviceAugmentDataPreprocessor'
+    'PlanApplier', 'draw_and_apply', 'DeviceAugmentDataPreprocessor'
 ]
