@@ -1,0 +1,164 @@
+"""BCL against SCL where classes are missing from batches (issue 19).
+
+Class-complement (every class's prototype joins every batch) and
+class-averaging are the paper's answer to classes absent from a batch.
+This trains SCL (``..._scl.py``: the same model with both switched off)
+and BCL, seed by seed, in regimes chosen so that a batch misses classes,
+and writes one Markdown report: per regime, how many classes a batch
+misses (``absent_classes.py``), mean ± std over the seeds of the final
+validation, and BCL - SCL paired by seed.
+
+Regimes (each run about 10 minutes or less on 2 CPU cores, JOBS at a time):
+
+* ``mnist-b64``: MNIST5kLT, rho = 100, batches of 64 (the runs of
+  ``mnist5k_report.sh``, reused from its work dir when they are there);
+* ``mnist-b16``: the same with batches of 16 (learning rate scaled
+  linearly, 0.0375 x 16 / 64);
+* ``mnist-r400``: rho = 400 (400 -> 1 training digit a class);
+* ``synthetic-c100``: the demo's SyntheticLT with 100 classes (61 -> 3
+  images a class, rho = 20), ResNet-8, batches of 64.
+
+Example:
+    python tools/analysis_tools/missing_classes_study.py            # all
+    python tools/analysis_tools/missing_classes_study.py \\
+        --regimes synthetic-c100 --seeds 0 1 2 --jobs 2 --out study.md
+"""
+import argparse
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from mmengine.config import DictAction
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from absent_classes import absent_report, config_counts  # noqa: E402
+from compare_runs import final_validation, table  # noqa: E402
+
+MNIST = ('configs/bcl/ablation/resnet32_mnist5k_lt_r100_scl.py',
+         'configs/bcl/resnet32_mnist5k_lt_r100.py')
+DEMO = ('configs/bcl/ablation/resnet8_synthetic_lt_demo_scl.py',
+        'configs/bcl/resnet8_synthetic_lt_demo.py')
+C100 = ['model.head.num_classes=100', 'data_preprocessor.num_classes=100'] + [
+    f'{loader}.dataset.{key}'
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    for key in ('num_classes=100', 'n_max=61', 'imb_factor=0.05')
+] + ['val_dataloader.dataset.test_per_class=20',
+     'test_dataloader.dataset.test_per_class=20']
+#: name: (title, (SCL config, BCL config), --cfg-options, epochs)
+REGIMES = {
+    'mnist-b64': ('MNIST5kLT, ρ = 100, batches of 64', MNIST, [], 20),
+    'mnist-b16': ('MNIST5kLT, ρ = 100, batches of 16', MNIST, [
+        'train_dataloader.batch_size=16', 'optim_wrapper.optimizer.lr=0.009375'
+    ], 20),
+    'mnist-r400': ('MNIST5kLT, ρ = 400 (400 → 1 a class), batches of 64',
+                   MNIST, ['train_dataloader.dataset.imb_factor=0.0025'], 20),
+    'synthetic-c100': ('SyntheticLT, 100 classes, ρ = 20 (61 → 3 a class), '
+                       'ResNet-8, batches of 64', DEMO, C100, 20),
+}
+METHODS = ('SCL', 'BCL')
+
+
+def run_dir(work, regime, method, seed):
+    if regime == 'mnist-b64':  # the report's own runs
+        report = os.environ.get('MNIST_REPORT_DIR',
+                                osp.join('work_dirs', 'mnist5k_report'))
+        return osp.join(report, f'{method.lower()}-s{seed}')
+    return osp.join(work, regime, f'{method.lower()}-s{seed}')
+
+
+def train(config, options, work_dir, seed, epochs, log):
+    if osp.isfile(osp.join(work_dir, f'epoch_{epochs}.pth')):
+        return 0.0
+    os.makedirs(work_dir, exist_ok=True)
+    begin = time.time()
+    with open(work_dir + '.log', 'w') as out:
+        subprocess.run([
+            sys.executable, 'tools/train.py', config, '--work-dir', work_dir,
+            '--cfg-options', f'randomness.seed={seed}', *options
+        ], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=True,
+            env=dict(os.environ, OMP_NUM_THREADS='1'))
+    minutes = (time.time() - begin) / 60
+    log(f'{work_dir}: {minutes:.1f} min')
+    return minutes
+
+
+def regime_section(name, work, seeds):
+    title, configs, options, _ = REGIMES[name]
+    parsed = {key: DictAction._parse_iterable(value)
+              for key, value in (o.split('=', 1) for o in options)}
+    counts, batch = config_counts(osp.join(ROOT, configs[1]), parsed)
+    absent = absent_report(counts, batch)
+    dirs = {m: [run_dir(work, name, m, s) for s in seeds] for m in METHODS}
+    lines = [f'## {title}', '',
+             f'`{name}`: {len(counts)} classes, {int(sum(counts))} training '
+             f'images. A batch of {batch} misses {absent["absent"]:.1f} '
+             f'classes on average ({absent["absent/few"]:.1f} of the '
+             f'{absent["classes/few"]} few-shot ones); it holds the rarest '
+             f'class with probability {absent["rarest_present"]:.2f}.', '',
+             table(dirs)]
+    records = {m: [final_validation(d) for d in dirs[m]] for m in METHODS}
+    lines += ['BCL − SCL, paired by seed:', '',
+              '| seed | overall | many | medium | few |',
+              '|---|---|---|---|---|']
+    diffs = []
+    for seed, scl, bcl in zip(seeds, records['SCL'], records['BCL']):
+        row = [bcl.get(f'shot/{k}', np.nan) - scl.get(f'shot/{k}', np.nan)
+               for k in ('top1', 'many', 'medium', 'few')]
+        diffs.append(row)
+        lines.append(f'| {seed} | ' + ' | '.join(
+            '–' if np.isnan(v) else f'{v:+.1f}' for v in row) + ' |')
+    mean = np.nanmean(diffs, 0) if len(diffs) else []
+    lines.append('| mean | ' + ' | '.join(
+        '–' if np.isnan(v) else f'{v:+.1f}' for v in mean) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--regimes', nargs='+', default=list(REGIMES),
+                        choices=list(REGIMES))
+    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
+    parser.add_argument('--jobs', type=int, default=2)
+    parser.add_argument('--work-dir', default='work_dirs/missing_classes')
+    parser.add_argument('--out', default='docs/missing_classes_study.md')
+    args = parser.parse_args(argv)
+    start = time.time()
+
+    def log(message):
+        elapsed = time.time() - start
+        print(f'[{int(elapsed // 60)}m{int(elapsed % 60):02d}s] {message}',
+              flush=True)
+
+    jobs = [(REGIMES[r][1][m], REGIMES[r][2],
+             run_dir(args.work_dir, r, METHODS[m], s), s, REGIMES[r][3])
+            for r in args.regimes for s in args.seeds
+            for m in (1, 0)]  # BCL first: the longest runs
+    log(f'{len(jobs)} runs, {args.jobs} at a time')
+    with ThreadPoolExecutor(args.jobs) as pool:
+        minutes = list(pool.map(lambda j: train(*j, log=log), jobs))
+    sections = [regime_section(r, args.work_dir, args.seeds)
+                for r in args.regimes]
+    wall = (time.time() - start) / 60
+    header = [
+        '# BCL vs SCL where classes are missing from batches', '',
+        f'Made by `python tools/analysis_tools/missing_classes_study.py` '
+        f'(seeds {" ".join(map(str, args.seeds))}; {args.jobs} runs side by '
+        f'side, one thread each; {wall:.0f} min wall time on '
+        f'{os.cpu_count()} CPU cores, {sum(minutes):.0f} min of it training '
+        'runs made by this call; runs already trained are reused).',
+        'SCL is the same model with class-averaging and class-complement '
+        'off. Each cell: mean ± standard deviation over the seeds of the '
+        'final validation (many: > 100 training images, few: < 20).', '']
+    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+    with open(args.out, 'w') as f:
+        f.write('\n'.join(header) + '\n' + '\n'.join(sections))
+    log(f'wrote {args.out}')
+
+
+if __name__ == '__main__':
+    main()
