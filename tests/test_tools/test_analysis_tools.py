@@ -144,6 +144,12 @@ def test_compare_runs(tmp_path):
     assert '0.500 ± 0.000' in lines[2]
     assert lines[3].startswith('| CE | 1 | 70.0 ± 0.0') and '–' in lines[3]
     assert open(out).read() == table
+    # paired by seed: the i-th run of each method
+    text = run('compare_runs.py', f'BCL={runs[0]},{runs[1]}',
+               f'CE={ce},{ce}', '--paired', 'BCL:CE', '--seeds', '3', '4')
+    assert '| 3 | +10.0 | -9.0 | +10.0 | +50.0 |' in text
+    assert '| 4 | +14.0 | -9.0 | +10.0 | +60.0 |' in text
+    assert '| mean ± std | +12.0 ± 2.0 | -9.0 ± 0.0 |' in text
 
 
 def test_results_of_a_head_without_features(tmp_path):

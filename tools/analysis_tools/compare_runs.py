@@ -5,10 +5,14 @@ Reads the last validation record (``shot/*`` and ``nc/*``) of each run's
 table: accuracy by shot group and the neural-collapse measures, one row per
 method, each cell the mean ± standard deviation over its runs (seeds).
 
+With ``--paired BCL:LA-CE``, also BCL - LA-CE by shot group, seed by seed
+(the i-th run of each method), and its mean ± std.
+
 Example:
     python tools/analysis_tools/compare_runs.py \\
         LA-CE=work_dirs/la-ce-s0,work_dirs/la-ce-s1 \\
-        BCL=work_dirs/bcl-s0,work_dirs/bcl-s1 --out table.md
+        BCL=work_dirs/bcl-s0,work_dirs/bcl-s1 --paired BCL:LA-CE \\
+        --seeds 0 1 --out table.md
 """
 import argparse
 import glob
@@ -72,12 +76,49 @@ def table(methods: Dict[str, List[str]]) -> str:
     return '\n'.join(lines) + '\n'
 
 
+SHOT = (('top1', 'overall'), ('many', 'many'), ('medium', 'medium'),
+        ('few', 'few'))
+
+
+def paired(methods: Dict[str, List[str]], first: str, second: str,
+           labels=None) -> str:
+    """Markdown table of ``first - second`` accuracy by shot group, run by
+    run (the i-th run of each: the same seed), then mean ± std."""
+    a, b = methods[first], methods[second]
+    if len(a) != len(b):
+        raise ValueError(f'{first} has {len(a)} runs, {second} {len(b)}: '
+                         'pairing needs one run of each per seed')
+    labels = labels or [str(i) for i in range(len(a))]
+    lines = [f'{first} − {second}, paired by seed:', '',
+             '| seed | ' + ' | '.join(t for _, t in SHOT) + ' |',
+             '|---' * (len(SHOT) + 1) + '|']
+    diffs = []
+    for label, run_a, run_b in zip(labels, a, b):
+        ra, rb = final_validation(run_a), final_validation(run_b)
+        row = [ra.get(f'shot/{k}', np.nan) - rb.get(f'shot/{k}', np.nan)
+               for k, _ in SHOT]
+        diffs.append(row)
+        lines.append(f'| {label} | ' + ' | '.join(
+            '–' if np.isnan(v) else f'{v:+.1f}' for v in row) + ' |')
+    diffs = np.array(diffs)
+    lines.append('| mean ± std | ' + ' | '.join(
+        '–' if np.isnan(m) else f'{m:+.1f} ± {sd:.1f}'
+        for m, sd in zip(diffs.mean(0), diffs.std(0))) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         'methods', nargs='+',
         help='NAME=WORK_DIR[,WORK_DIR...]: a method and its runs')
-    parser.add_argument('--out', help='also write the table to this file')
+    parser.add_argument(
+        '--paired', nargs='+', default=[], metavar='A:B',
+        help='also tables of A - B by shot group, the i-th run of each '
+        'paired (the same seed)')
+    parser.add_argument('--seeds', nargs='+',
+                        help='labels of the runs in the paired tables')
+    parser.add_argument('--out', help='also write the tables to this file')
     args = parser.parse_args()
     methods = {}
     for item in args.methods:
@@ -87,6 +128,12 @@ def main():
                              f'{item!r}')
         methods[name] = dirs.split(',')
     text = table(methods)
+    for pair in args.paired:
+        first, _, second = pair.partition(':')
+        if first not in methods or second not in methods:
+            raise SystemExit(f'--paired {pair}: expected A:B, two of '
+                             f'{", ".join(methods)}')
+        text += '\n' + paired(methods, first, second, args.seeds)
     print(text, end='')
     if args.out:
         with open(args.out, 'w') as f:

@@ -31,13 +31,12 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 from mmengine.config import DictAction
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from absent_classes import absent_report, config_counts  # noqa: E402
-from compare_runs import final_validation, table  # noqa: E402
+from compare_runs import paired, table  # noqa: E402
 
 MNIST = ('configs/bcl/ablation/resnet32_mnist5k_lt_r100_scl.py',
          'configs/bcl/resnet32_mnist5k_lt_r100.py')
@@ -101,20 +100,7 @@ def regime_section(name, work, seeds):
              f'{absent["classes/few"]} few-shot ones); it holds the rarest '
              f'class with probability {absent["rarest_present"]:.2f}.', '',
              table(dirs)]
-    records = {m: [final_validation(d) for d in dirs[m]] for m in METHODS}
-    lines += ['BCL − SCL, paired by seed:', '',
-              '| seed | overall | many | medium | few |',
-              '|---|---|---|---|---|']
-    diffs = []
-    for seed, scl, bcl in zip(seeds, records['SCL'], records['BCL']):
-        row = [bcl.get(f'shot/{k}', np.nan) - scl.get(f'shot/{k}', np.nan)
-               for k in ('top1', 'many', 'medium', 'few')]
-        diffs.append(row)
-        lines.append(f'| {seed} | ' + ' | '.join(
-            '–' if np.isnan(v) else f'{v:+.1f}' for v in row) + ' |')
-    mean = np.nanmean(diffs, 0) if len(diffs) else []
-    lines.append('| mean | ' + ' | '.join(
-        '–' if np.isnan(v) else f'{v:+.1f}' for v in mean) + ' |')
+    lines += [paired(dirs, 'BCL', 'SCL', [str(x) for x in seeds])]
     return '\n'.join(lines) + '\n'
 
 

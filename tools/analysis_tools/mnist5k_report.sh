@@ -17,6 +17,7 @@ JOBS=${JOBS:-2}
 EPOCHS=20
 START=$(date +%s)
 mkdir -p "$OUT/images" "$WORK"
+rm -f "$WORK"/*.trained  # marks the runs this call trains
 export OMP_NUM_THREADS=1
 
 declare -A CONFIG=(
@@ -43,6 +44,7 @@ train() {  # method seed
         echo "[$(elapsed)] training ${NAME[$1]}, seed $2"
         python tools/train.py "${CONFIG[$1]}" --work-dir "$dir" \
             --cfg-options randomness.seed="$2" > "$dir.log" 2>&1
+        touch "$dir.trained"
     fi
     echo "[$(elapsed)] ${NAME[$1]}, seed $2: $(tail -n 1 "$dir.log")"
 }
@@ -74,13 +76,13 @@ wait
 
 runs() {  # method [suffix]: its work dirs (or results files), comma-joined
     local list=""
-    for seed in $SEEDS; do list="${list:+$list,}$WORK/$1-s$seed$2"; done
+    for seed in $SEEDS; do list="${list:+$list,}$WORK/$1-s$seed${2:-}"; done
     echo "$list"
 }
 first=${SEEDS%% *}
 python tools/analysis_tools/compare_runs.py "CE=$(runs ce)" \
     "LA-CE=$(runs la-ce)" "SCL=$(runs scl)" "BCL=$(runs bcl)" \
-    --out "$WORK/table.md"
+    --paired BCL:LA-CE BCL:SCL SCL:LA-CE --seeds $SEEDS --out "$WORK/table.md"
 python tools/analysis_tools/plot_per_class.py \
     "$(runs ce -backbone_feat.pkl)" "$(runs la-ce -backbone_feat.pkl)" \
     "$(runs scl -backbone_feat.pkl)" "$(runs bcl -backbone_feat.pkl)" \
@@ -96,12 +98,15 @@ python tools/analysis_tools/plot_geometry.py \
     --names 'SCL, contrastive' 'BCL, contrastive' \
     --out "$OUT/images/mnist5k_geometry_contrast.png"
 WALL=$(elapsed)
+TRAINED=$(find "$WORK" -maxdepth 1 -name '*.trained' | wc -l)
 {
     echo "# CE vs LA-CE vs SCL vs BCL on long-tailed handwritten digits"
     echo
     echo "Made by \`bash tools/analysis_tools/mnist5k_report.sh\` (seeds: $SEEDS;"
     echo "$JOBS runs side by side, one thread each; $WALL wall time on"
-    echo "$(nproc) CPU cores). Data: \`MNIST5kLT\`, 988 training digits"
+    echo "$(getconf _NPROCESSORS_ONLN) CPU cores, training $TRAINED of the"
+    echo "$(( ${#METHODS[@]} * $(wc -w <<< "$SEEDS") )) runs; the others were"
+    echo "already in \`$WORK\`). Data: \`MNIST5kLT\`, 988 training digits"
     echo "(400 → 4 a class, ρ = 100), 100 test digits a class. ResNet-32, the"
     echo "CIFAR recipe's losses, heads and views, $EPOCHS epochs of batch 64."
     echo "Each cell: mean ± standard deviation over the seeds of the final"

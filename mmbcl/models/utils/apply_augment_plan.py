@@ -47,17 +47,22 @@ class PlanApplier:
         self.layout = PlanLayout(transforms)
         self._cache: Dict = {}
 
-    def __call__(self, x: Tensor, records: Tensor) -> Tensor:
-        """An augmented copy of ``x`` (``(N, 3, H, W)`` RGB in [0, 255])."""
-        return self.apply_(x.float().clone(), records)
+    def __call__(self, x: Tensor, records: Tensor,
+                 bgr: bool = False) -> Tensor:
+        """An augmented copy of ``x`` (``(N, 3, H, W)`` in [0, 255], RGB, or
+        BGR if ``bgr``)."""
+        return self.apply_(x.float().clone(), records, bgr)
 
     @torch.no_grad()
-    def apply_(self, x: Tensor, records: Tensor) -> Tensor:
+    def apply_(self, x: Tensor, records: Tensor, bgr: bool = False) -> Tensor:
         """Augment the float batch ``x`` in place by ``records`` (``(N, R)``,
         on ``x``'s device, at least ``layout.size`` columns), in fp32 even
-        inside an AMP context; returns ``x``."""
+        inside an AMP context; returns ``x``. Its channels are RGB, or BGR
+        if ``bgr`` (the colour ops read them accordingly, so that no copy
+        reorders them)."""
         if not self.layout.size:
             return x
+        self._bgr = bgr
         with no_autocast(x.device.type):
             records = records[:, :self.layout.size].to(torch.float32)
             # every column at once, as (N, ), as (N, 1, 1, 1) and as a
@@ -70,6 +75,14 @@ class PlanApplier:
                 x = self._apply_stage(stage, x, records, flat, per_image)
         return x
 
+    def _per_channel(self, key, make_rgb, device) -> Tensor:
+        """The ``(1, 3, 1, 1)`` constant ``make_rgb()`` (RGB order) in the
+        batch's channel order, on ``device`` (built once per device)."""
+        bgr = self._bgr
+        return ops.cached_to(
+            self._cache, (key, bgr),
+            lambda: make_rgb().flip(1) if bgr else make_rgb(), device)
+
     # -- per stage -----------------------------------------------------
 
     def _apply_stage(self, stage, x, records, flat, per_image):
@@ -77,8 +90,8 @@ class PlanApplier:
         if isinstance(stage, JitterStage):
             return self._jitter(stage, x, flat, per_image)
         if isinstance(stage, GrayscaleStage):
-            return torch.where(self._on[at], ops.grayscale(x, stage.weights),
-                               x)
+            return torch.where(self._on[at],
+                               ops.grayscale(x, stage.weights, self._bgr), x)
         if isinstance(stage, BlurStage):
             return torch.where(self._on[at],
                                ops.gaussian_blur(x, flat[at + 1],
@@ -93,9 +106,10 @@ class PlanApplier:
         """One blend op per image: ``factor * x + (1 - factor) * target``
         (``lerp``, exact at factor 1) with ``target = w_contrast * mean
         grey + w_saturation * grey [+ sharp * smoothed]``."""
-        weights = ops.cached_to(self._cache, 'luma', lambda: torch.tensor(
-            ops.LUMA).view(1, 3, 1, 1), x.device)
-        gray = (x * weights).sum(1, keepdim=True).round()
+        weights = self._per_channel(
+            'luma', lambda: torch.tensor(ops.LUMA).view(1, 3, 1, 1),
+            x.device)
+        gray = (x * weights).sum(1, keepdim=True).round_()
         mean = gray.mean((2, 3), keepdim=True).round()
         target = torch.addcmul(w_saturation * gray, w_contrast, mean)
         if sharp is not None:
@@ -110,10 +124,11 @@ class PlanApplier:
             for cell in cells:
                 x = self._blend_slot(x, *per_image[at + cell:at + cell + 3])
             if group == 0 and stage.has_hue:
-                offsets = ops.cached_to(self._cache, 'hue',
-                                        lambda: ops.HUE_OFFSETS, x.device)
+                offsets = self._per_channel('hue', lambda: ops.HUE_OFFSETS,
+                                            x.device)
                 x = torch.where(self._on[at + 9],
-                                ops.hue(x, flat[at + 10], offsets), x)
+                                ops.hue(x, flat[at + 10], offsets,
+                                        self._bgr), x)
         return x
 
     def _augment_slot(self, stage, x, records, flat, per_image, at):
@@ -154,16 +169,16 @@ class PlanApplier:
             if 'Equalize' in stage.kinds:
                 lut = torch.where(
                     self._on[at + 7].view(n, 1, 1),
-                    ops.equalize_lut(ops.histograms(rows), high,
-                                     span).view(n, 3, 256), lut)
+                    ops.equalize_lut(ops.histograms(rows), high, span,
+                                     rows.shape[1]).view(n, 3, 256), lut)
         out = lut.gather(2, levels).view_as(x)
         return torch.where(self._on[at + 4], out, x)
 
     def _affine_slot(self, stage, x, records, flat, per_image, at):
-        fill = ops.cached_to(
-            self._cache, ('fill', stage.fill),
-            lambda: torch.tensor(stage.fill[::-1],
-                                 dtype=torch.float32).view(1, 3, 1, 1),
+        # pad_val is given as mmcv reads the image: BGR
+        fill = self._per_channel(
+            ('fill', stage.fill), lambda: torch.tensor(
+                stage.fill[::-1], dtype=torch.float32).view(1, 3, 1, 1),
             x.device)
         theta = records[:, at + 10:at + 16].view(-1, 2, 3)
         modes = stage.modes or ['bilinear']
@@ -177,7 +192,7 @@ class PlanApplier:
 
 
 def draw_and_apply(transforms: Sequence[dict], x: Tensor,
-                   seeds: Sequence[int]) -> Tensor:
+                   seeds: Sequence[int], bgr: bool = False) -> Tensor:
     """Draw each image's plan with NumPy and ``random`` seeded by its seed
     (as a worker would), then apply them: the device views of ``x`` that
     the CPU transforms, seeded alike, give. For tests and benchmarks."""
@@ -189,4 +204,4 @@ def draw_and_apply(transforms: Sequence[dict], x: Tensor,
         random.seed(seed)
         records.append(applier.layout.draw(*x.shape[2:]))
     records = torch.from_numpy(np.stack(records)).to(x.device)
-    return applier(x, records)
+    return applier(x, records, bgr)

@@ -44,23 +44,31 @@ def smooth(x: Tensor) -> Tensor:
     return ((9 * box + 4 * x) / 13).round().clamp_(0, 255)
 
 
-def hue(x: Tensor, shift: Tensor, offsets: Tensor = None) -> Tensor:
+def hue(x: Tensor, shift: Tensor, offsets: Tensor = None,
+        bgr: bool = False) -> Tensor:
     """``adjust_hue`` (mmbcl's fixed mmcv op, pillow backend as
     ``ColorJitter`` calls it): rotate the hue by ``shift`` turns, ``shift``
     ``(N, )`` in ``[-0.5, 0.5]``, quantised as mmcv does (``int(shift *
     255)`` of 256 hue levels). ``offsets`` is :data:`HUE_OFFSETS` on the
-    device (moved there if not given)."""
+    device, in ``x``'s channel order (moved there if not given). ``x`` is
+    RGB, or BGR if ``bgr``."""
     if offsets is None:
-        offsets = HUE_OFFSETS.to(x.device)
+        offsets = HUE_OFFSETS.flip(1) if bgr else HUE_OFFSETS
+        offsets = offsets.to(x.device)
     shift = torch.trunc(shift.to(x.dtype) * 255) / 256
     v, imax = x.max(dim=1)
     c = v - x.min(dim=1)[0]
-    r, g, b = x.unbind(1)
-    safe = torch.where(c > 0, c, torch.ones_like(c))
-    h = torch.where(imax == 0, ((g - b) / safe) % 6,
+    # where two channels tie for the maximum, either branch below gives
+    # the same hue, so the channel order does not change the result
+    if bgr:
+        b, g, r = x.unbind(1)
+    else:
+        r, g, b = x.unbind(1)
+    # a grey pixel (c = 0) keeps v whatever its hue: any finite h will do
+    safe = c.clamp(min=torch.finfo(c.dtype).tiny)
+    h = torch.where(imax == (2 if bgr else 0), ((g - b) / safe) % 6,
                     torch.where(imax == 1, (b - r) / safe + 2,
                                 (r - g) / safe + 4)) / 6
-    h = torch.where(c > 0, h, torch.zeros_like(h))
     h = (h + shift.view(-1, 1, 1)) % 1.0
     # HSV -> RGB: channel k is v - c * clamp(min(p, 4 - p), 0, 1) with
     # p = (n + 6h) mod 6 and n = 5, 3, 1 for R, G, B.
@@ -69,17 +77,19 @@ def hue(x: Tensor, shift: Tensor, offsets: Tensor = None) -> Tensor:
     return (v.unsqueeze(1) - c.unsqueeze(1) * k).clamp_(0, 255)
 
 
-def grayscale(x: Tensor, weights=(1.0, 1.0, 1.0)) -> Tensor:
+def grayscale(x: Tensor, weights=(1.0, 1.0, 1.0), bgr: bool = False
+              ) -> Tensor:
     """mmcv's ``RandomGrayscale(keep_channels=True)``: the weighted channel
     mean (equal weights by default), truncated to an integer, in all three
     channels. ``weights`` are in RGB order. Computed as mmcv computes it,
     in float64 and summed in the image's (BGR) channel order, so the
     truncation agrees on every pixel (a float32 mean differs by one grey
-    level on 6.4 % of all colours)."""
-    bgr = weights[::-1]
-    total = sum(bgr)  # as mmcv sums them, in the image's order
-    w_b, w_g, w_r = (float(v) / total for v in bgr)
-    r, g, b = x.double().unbind(1)
+    level on 6.4 % of all colours). ``x`` is RGB, or BGR if ``bgr``."""
+    in_bgr = weights[::-1]
+    total = sum(in_bgr)  # as mmcv sums them, in the image's order
+    w_b, w_g, w_r = (float(v) / total for v in in_bgr)
+    channels = x.double().unbind(1)
+    b, g, r = channels if bgr else channels[::-1]
     gray = (b * w_b + g * w_g) + r * w_r
     return gray.floor().to(x.dtype).unsqueeze(1).expand_as(x)
 
@@ -121,15 +131,17 @@ def auto_contrast_lut(low: Tensor, high: Tensor, span: Tensor) -> Tensor:
     return torch.where(low < high, lut, span)
 
 
-def equalize_lut(hist: Tensor, high: Tensor, span: Tensor) -> Tensor:
+def equalize_lut(hist: Tensor, high: Tensor, span: Tensor,
+                 pixels: int) -> Tensor:
     """``mmcv.imequalize`` as a table per row, from each row's histogram
-    and highest level ``high`` (long, ``(R, 1)``)."""
-    step = torch.div(hist.sum(1, keepdim=True) - hist.gather(1, high),
-                     255, rounding_mode='floor')
-    lut = torch.div(hist.cumsum(1) + torch.div(step, 2,
-                                               rounding_mode='floor'),
-                    step.clamp(min=1), rounding_mode='floor')
-    lut = F.pad(lut[:, :-1], (1, 0)).clamp_(max=255)
+    of ``pixels`` pixels and its highest level ``high`` (long, ``(R,
+    1)``)."""
+    step = torch.div(pixels - hist.gather(1, high), 255,
+                     rounding_mode='floor')
+    # level i maps from the count below it: cumsum - hist
+    below = hist.cumsum(1).sub_(hist)
+    lut = torch.div(below.add_(torch.div(step, 2, rounding_mode='floor')),
+                    step.clamp(min=1), rounding_mode='floor').clamp_(max=255)
     return torch.where(step > 0, lut, span)
 
 

@@ -81,6 +81,17 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
             PlanApplier(v) for v in view_augments
         ]
 
+    def _affine_normalization(self):
+        """``(1 / std, -mean / std)``, so that normalising is one
+        ``addcmul``; recomputed only when the buffers change (device,
+        dtype or values)."""
+        key = (id(self.mean), id(self.std), self.mean.device,
+               self.mean.dtype, self.mean._version, self.std._version)
+        if getattr(self, '_normalization', (None, ))[0] != key:
+            scale = 1 / self.std
+            self._normalization = (key, (scale, -self.mean * scale))
+        return self._normalization[1]
+
     def _channels_first(self, x: Tensor) -> Tensor:
         """``(B, C, H, W)``, checking the layout ``hwc_inputs`` promises."""
         channels = x.shape[-1] if self.hwc_inputs else x.shape[1]
@@ -138,12 +149,15 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
         for v, (view, applier) in enumerate(zip(views, self.appliers)):
             x = self._channels_first(self.cast_data(self._batch(view)))
             # mmcv's ops read the loaded channels as BGR, whatever they
-            # are; the device ops work in RGB, on the same reading
-            x = applier.apply_(x.float().flip(1), plans[:, v])
-            if not self.to_rgb:
+            # are; the device ops read them the same way, in the order the
+            # model takes (flipped once for to_rgb, never flipped back)
+            x = x.float()
+            if self.to_rgb:
                 x = x.flip(1)
-            if self._enable_normalize:
-                x = (x - self.mean) / self.std
+            x = applier.apply_(x, plans[:, v], bgr=not self.to_rgb)
+            if self._enable_normalize:  # (x - mean) / std in one op
+                scale, shift = self._affine_normalization()
+                x = torch.addcmul(shift, x, scale)
             outputs.append(x)
         data_samples = data.get('data_samples')
         self._labels_once(data, data_samples)

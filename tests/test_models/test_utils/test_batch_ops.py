@@ -12,6 +12,8 @@ of 0.75 from the pillow backend that ``ColorJitter`` calls (PIL quantises
 hue to 256 levels); the Gaussian blur by a mean of 1.0 from PIL's (an
 extended-box approximation of the same Gaussian).
 """
+import os.path as osp
+
 import cv2
 import numpy as np
 import pytest
@@ -164,3 +166,25 @@ def test_affine_warps_equal_mmcv(mode):
                 assert d.mean() <= 1.0, cfg
             else:
                 assert d.max() <= 1.0, cfg
+
+
+@pytest.mark.parametrize('name', [
+    'resnext50_imagenet_lt_gpu-aug', 'resnet32_cifar100_lt_r100_gpu-aug'
+])
+def test_bgr_batches_give_the_rgb_result(name):
+    """Recipes with ``to_rgb=False`` apply the plans to the channels as
+    stored (``bgr=True``): the same views as in RGB, channels reversed
+    (the luma sum may round one grey level apart on a rare pixel)."""
+    from mmengine.config import Config
+
+    from mmbcl.models.utils import draw_and_apply
+    root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+        osp.abspath(__file__)))))
+    cfg = Config.fromfile(osp.join(root, 'configs', 'bcl', f'{name}.py'))
+    x = to_batch([photo(seed, 32, 32) for seed in range(12)])
+    for view in cfg.data_preprocessor.view_augments:
+        seeds = range(100, 100 + len(x))
+        rgb = draw_and_apply(view, x, seeds)
+        bgr = draw_and_apply(view, x.flip(1), seeds, bgr=True).flip(1)
+        gap = (rgb - bgr).abs()
+        assert gap.mean() < 0.01 and gap.max() <= 1.0, (gap.mean(), gap.max())
