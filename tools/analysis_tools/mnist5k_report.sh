@@ -82,7 +82,8 @@ runs() {  # method [suffix]: its work dirs (or results files), comma-joined
 first=${SEEDS%% *}
 python tools/analysis_tools/compare_runs.py "CE=$(runs ce)" \
     "LA-CE=$(runs la-ce)" "SCL=$(runs scl)" "BCL=$(runs bcl)" \
-    --paired BCL:LA-CE BCL:SCL SCL:LA-CE --seeds $SEEDS --out "$WORK/table.md"
+    --paired LA-CE:CE BCL:LA-CE BCL:SCL SCL:LA-CE --seeds $SEEDS \
+    --out "$WORK/table.md"
 python tools/analysis_tools/plot_per_class.py \
     "$(runs ce -backbone_feat.pkl)" "$(runs la-ce -backbone_feat.pkl)" \
     "$(runs scl -backbone_feat.pkl)" "$(runs bcl -backbone_feat.pkl)" \
@@ -104,8 +105,8 @@ TRAINED=$(find "$WORK" -maxdepth 1 -name '*.trained' | wc -l)
     echo
     echo "Made by \`bash tools/analysis_tools/mnist5k_report.sh\` (seeds: $SEEDS;"
     echo "$JOBS runs side by side, one thread each; $WALL wall time on"
-    echo "$(getconf _NPROCESSORS_ONLN) CPU cores, training $TRAINED of the"
-    echo "$(( ${#METHODS[@]} * $(wc -w <<< "$SEEDS") )) runs; the others were"
+    echo "$(getconf _NPROCESSORS_ONLN) CPU cores; it trained $TRAINED of the"
+    echo "$(( ${#METHODS[@]} * $(wc -w <<< "$SEEDS") )) runs, and reuses runs"
     echo "already in \`$WORK\`). Data: \`MNIST5kLT\`, 988 training digits"
     echo "(400 → 4 a class, ρ = 100), 100 test digits a class. ResNet-32, the"
     echo "CIFAR recipe's losses, heads and views, $EPOCHS epochs of batch 64."
