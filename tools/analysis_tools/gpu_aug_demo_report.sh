@@ -3,7 +3,8 @@
 # data with the CPU views (resnet8_synthetic_lt_demo.py) and with the views'
 # photometric work done by DeviceAugmentDataPreprocessor (..._gpu-aug.py,
 # here on the CPU as the device), for each seed, and prints the mean ± std
-# of the final validation of each (compare_runs.py). Runs go one at a time,
+# of the final validation of each, and their difference paired by seed
+# (compare_runs.py). Runs go one at a time,
 # one thread each; about 4 minutes a run on 2 CPU cores.
 # Usage: tools/analysis_tools/gpu_aug_demo_report.sh
 #        SEEDS="0 1 2" WORK_DIR=work_dirs/gpu_aug_demo
@@ -31,4 +32,6 @@ for variant in cpu gpu-aug; do
 done
 python tools/analysis_tools/compare_runs.py \
     "BCL demo, CPU views=${RUNS[cpu]}" \
-    "BCL demo, gpu-aug views=${RUNS[gpu-aug]}" --out "$WORK/table.md"
+    "BCL demo, gpu-aug views=${RUNS[gpu-aug]}" \
+    --paired "BCL demo, gpu-aug views:BCL demo, CPU views" --seeds $SEEDS \
+    --out "$WORK/table.md"
