@@ -6,7 +6,8 @@ This trains SCL (``..._scl.py``: the same model with both switched off)
 and BCL, seed by seed, in regimes chosen so that a batch misses classes,
 and writes one Markdown report: per regime, how many classes a batch
 misses (``absent_classes.py``), mean ± std over the seeds of the final
-validation, and BCL - SCL paired by seed.
+validation, and BCL - SCL paired by seed. One more regime asks whether a
+longer schedule turns ``mnist5k_report.sh``'s BCL - LA-CE around.
 
 Regimes (each run about 10 minutes or less on 2 CPU cores, JOBS at a time):
 
@@ -16,7 +17,9 @@ Regimes (each run about 10 minutes or less on 2 CPU cores, JOBS at a time):
   linearly, 0.0375 x 16 / 64);
 * ``mnist-r400``: rho = 400 (400 -> 1 training digit a class);
 * ``synthetic-c100``: the demo's SyntheticLT with 100 classes (61 -> 3
-  images a class, rho = 20), ResNet-8, batches of 64.
+  images a class, rho = 20), ResNet-8, batches of 64;
+* ``mnist-e40``: ``mnist-b64`` trained for 40 epochs instead of 20 (the
+  schedule scaled by ``tools/train.py``), BCL against LA-CE (beta = 0).
 
 Example:
     python tools/analysis_tools/missing_classes_study.py            # all
@@ -38,17 +41,21 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from absent_classes import absent_report, config_counts  # noqa: E402
 from compare_runs import paired, table  # noqa: E402
 
-MNIST = ('configs/bcl/ablation/resnet32_mnist5k_lt_r100_scl.py',
-         'configs/bcl/resnet32_mnist5k_lt_r100.py')
-DEMO = ('configs/bcl/ablation/resnet8_synthetic_lt_demo_scl.py',
-        'configs/bcl/resnet8_synthetic_lt_demo.py')
+MNIST = {'SCL': 'configs/bcl/ablation/resnet32_mnist5k_lt_r100_scl.py',
+         'BCL': 'configs/bcl/resnet32_mnist5k_lt_r100.py'}
+MNIST_LA_CE = {
+    'LA-CE': 'configs/bcl/ablation/resnet32_mnist5k_lt_r100_la-ce.py',
+    'BCL': MNIST['BCL']}
+DEMO = {'SCL': 'configs/bcl/ablation/resnet8_synthetic_lt_demo_scl.py',
+        'BCL': 'configs/bcl/resnet8_synthetic_lt_demo.py'}
 C100 = ['model.head.num_classes=100', 'data_preprocessor.num_classes=100'] + [
     f'{loader}.dataset.{key}'
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
     for key in ('num_classes=100', 'n_max=61', 'imb_factor=0.05')
 ] + ['val_dataloader.dataset.test_per_class=20',
      'test_dataloader.dataset.test_per_class=20']
-#: name: (title, (SCL config, BCL config), --cfg-options, epochs)
+#: name: (title, {method: config}, --cfg-options, epochs); BCL is compared
+#: with the other method.
 REGIMES = {
     'mnist-b64': ('MNIST5kLT, ρ = 100, batches of 64', MNIST, [], 20),
     'mnist-b16': ('MNIST5kLT, ρ = 100, batches of 16', MNIST, [
@@ -58,8 +65,9 @@ REGIMES = {
                    MNIST, ['train_dataloader.dataset.imb_factor=0.0025'], 20),
     'synthetic-c100': ('SyntheticLT, 100 classes, ρ = 20 (61 → 3 a class), '
                        'ResNet-8, batches of 64', DEMO, C100, 20),
+    'mnist-e40': ('MNIST5kLT, ρ = 100, batches of 64, 40 epochs: BCL vs LA-CE',
+                  MNIST_LA_CE, ['train_cfg.max_epochs=40'], 40),
 }
-METHODS = ('SCL', 'BCL')
 
 
 def run_dir(work, regime, method, seed):
@@ -82,25 +90,39 @@ def train(config, options, work_dir, seed, epochs, log):
         ], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=True,
             env=dict(os.environ, OMP_NUM_THREADS='1'))
     minutes = (time.time() - begin) / 60
+    with open(work_dir + '.minutes', 'w') as f:
+        f.write(f'{minutes:.2f}\n')
     log(f'{work_dir}: {minutes:.1f} min')
     return minutes
+
+
+def run_minutes(dirs):
+    """'x-y min a run', from the ``.minutes`` files ``train`` leaves; ''
+    when a run has none (trained elsewhere)."""
+    paths = [d + '.minutes' for d in dirs]
+    if not all(osp.isfile(p) for p in paths):
+        return ''
+    minutes = [float(open(p).read()) for p in paths]
+    return f' Training took {min(minutes):.1f}–{max(minutes):.1f} min a run.'
 
 
 def regime_section(name, work, seeds):
     title, configs, options, _ = REGIMES[name]
     parsed = {key: DictAction._parse_iterable(value)
               for key, value in (o.split('=', 1) for o in options)}
-    counts, batch = config_counts(osp.join(ROOT, configs[1]), parsed)
+    counts, batch = config_counts(osp.join(ROOT, configs['BCL']), parsed)
     absent = absent_report(counts, batch)
-    dirs = {m: [run_dir(work, name, m, s) for s in seeds] for m in METHODS}
+    dirs = {m: [run_dir(work, name, m, s) for s in seeds] for m in configs}
+    other = next(m for m in configs if m != 'BCL')
     lines = [f'## {title}', '',
              f'`{name}`: {len(counts)} classes, {int(sum(counts))} training '
              f'images. A batch of {batch} misses {absent["absent"]:.1f} '
              f'classes on average ({absent["absent/few"]:.1f} of the '
              f'{absent["classes/few"]} few-shot ones); it holds the rarest '
-             f'class with probability {absent["rarest_present"]:.2f}.', '',
+             f'class with probability {absent["rarest_present"]:.2f}.' +
+             run_minutes(sum(dirs.values(), [])), '',
              table(dirs)]
-    lines += [paired(dirs, 'BCL', 'SCL', [str(x) for x in seeds])]
+    lines += [paired(dirs, 'BCL', other, [str(x) for x in seeds])]
     return '\n'.join(lines) + '\n'
 
 
@@ -121,9 +143,10 @@ def main(argv=None):
               flush=True)
 
     jobs = [(REGIMES[r][1][m], REGIMES[r][2],
-             run_dir(args.work_dir, r, METHODS[m], s), s, REGIMES[r][3])
+             run_dir(args.work_dir, r, m, s), s, REGIMES[r][3])
             for r in args.regimes for s in args.seeds
-            for m in (1, 0)]  # BCL first: the longest runs
+            for m in sorted(REGIMES[r][1], key=lambda m: m != 'BCL')
+            ]  # BCL first: the longest runs
     log(f'{len(jobs)} runs, {args.jobs} at a time')
     with ThreadPoolExecutor(args.jobs) as pool:
         minutes = list(pool.map(lambda j: train(*j, log=log), jobs))
@@ -134,11 +157,13 @@ def main(argv=None):
         '# BCL vs SCL where classes are missing from batches', '',
         f'Made by `python tools/analysis_tools/missing_classes_study.py` '
         f'(seeds {" ".join(map(str, args.seeds))}; {args.jobs} runs side by '
-        f'side, one thread each; {wall:.0f} min wall time on '
-        f'{os.cpu_count()} CPU cores, {sum(minutes):.0f} min of it training '
-        'runs made by this call; runs already trained are reused).',
+        f'side, one thread each, on {os.cpu_count()} CPU cores). This call '
+        f'trained {sum(m > 0 for m in minutes)} of the {len(minutes)} runs '
+        f'in {wall:.0f} min wall time and reused the others, already '
+        'trained.',
         'SCL is the same model with class-averaging and class-complement '
-        'off. Each cell: mean ± standard deviation over the seeds of the '
+        'off; `mnist-e40` compares BCL with LA-CE (β = 0) instead. '
+        'Each cell: mean ± standard deviation over the seeds of the '
         'final validation (many: > 100 training images, few: < 20).', '']
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out, 'w') as f:
