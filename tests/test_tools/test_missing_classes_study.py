@@ -70,6 +70,7 @@ def test_trained_runs_are_reused(tmp_path, monkeypatch):
                 '--out', str(out)])
     text = out.read_text()
     assert 'This call trained 0 of the 2 runs' in text
+    assert 'Training took 0 min in all for the 0 runs' in text
     assert 'BCL − LA-CE' in text and 'BCL − SCL' not in text
 
 

@@ -99,8 +99,8 @@ def train(config, options, work_dir, seed, epochs, log):
 
 
 def run_minutes(dirs):
-    """'x-y min a run', from the ``.minutes`` files ``train`` leaves; ''
-    when a run has none (trained elsewhere)."""
+    """'x-y min a run', from the ``.minutes`` files that ``train`` and
+    ``mnist5k_report.sh`` leave; '' when a run has none."""
     paths = [d + '.minutes' for d in dirs]
     if not all(osp.isfile(p) for p in paths):
         return ''
@@ -155,14 +155,23 @@ def main(argv=None):
     sections = [regime_section(r, args.work_dir, args.seeds)
                 for r in args.regimes]
     wall = (time.time() - start) / 60
+    trained = sum(m > 0 for m in minutes)
+    recorded = [float(open(j[2] + '.minutes').read()) for j in jobs
+                if osp.isfile(j[2] + '.minutes')]
     header = [
-        '# BCL vs SCL where classes are missing from batches', '',
+        '# BCL where classes are missing from batches, and over a longer '
+        'schedule', '',
         f'Made by `python tools/analysis_tools/missing_classes_study.py` '
-        f'(seeds {" ".join(map(str, args.seeds))}; {args.jobs} runs side by '
-        f'side, one thread each, on {os.cpu_count()} CPU cores). This call '
-        f'trained {sum(m > 0 for m in minutes)} of the {len(minutes)} runs '
-        f'in {wall:.0f} min wall time and reused the others, already '
-        'trained.',
+        f'(seeds {" ".join(map(str, args.seeds))}; runs trained '
+        f'{args.jobs} side by side, one thread each, on {os.cpu_count()} '
+        f'CPU cores). This call trained {trained} of the {len(jobs)} runs '
+        f'({wall:.0f} min wall time) and reused the others, already trained'
+        + ('' if 'mnist-b64' not in args.regimes else
+           ', `mnist-b64`\'s from `mnist5k_report.sh` in '
+           f'`{osp.dirname(run_dir(args.work_dir, "mnist-b64", "BCL", 0))}`')
+        + f'. Training took {sum(recorded):.0f} min in all for the '
+        f'{len(recorded)} runs whose time was recorded (`<run>.minutes`); '
+        'each regime gives its range.',
         'SCL is the same model with class-averaging and class-complement '
         'off; LA-CE (β = 0) is the same model without the contrastive loss. '
         'Each cell: mean ± standard deviation over the seeds of the '

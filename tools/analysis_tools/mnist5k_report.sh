@@ -42,9 +42,13 @@ train() {  # method seed
     local dir="$WORK/$1-s$2"
     if [ ! -f "$dir/epoch_$EPOCHS.pth" ]; then
         echo "[$(elapsed)] training ${NAME[$1]}, seed $2"
+        local begin=$(date +%s)
         python tools/train.py "${CONFIG[$1]}" --work-dir "$dir" \
             --cfg-options randomness.seed="$2" > "$dir.log" 2>&1
         touch "$dir.trained"
+        # its training time, as missing_classes_study.py reads it
+        awk -v s=$(( $(date +%s) - begin )) 'BEGIN { printf "%.2f\n", s / 60 }' \
+            > "$dir.minutes"
     fi
     echo "[$(elapsed)] ${NAME[$1]}, seed $2: $(tail -n 1 "$dir.log")"
 }
