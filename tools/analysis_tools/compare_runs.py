@@ -76,8 +76,8 @@ def table(methods: Dict[str, List[str]]) -> str:
     return '\n'.join(lines) + '\n'
 
 
-SHOT = (('top1', 'overall'), ('many', 'many'), ('medium', 'medium'),
-        ('few', 'few'))
+#: the accuracy columns, which paired tables compare
+SHOT = tuple(c for c in COLUMNS if c[0].startswith('shot/'))
 
 
 def paired(methods: Dict[str, List[str]], first: str, second: str,
@@ -95,8 +95,7 @@ def paired(methods: Dict[str, List[str]], first: str, second: str,
     diffs = []
     for label, run_a, run_b in zip(labels, a, b):
         ra, rb = final_validation(run_a), final_validation(run_b)
-        row = [ra.get(f'shot/{k}', np.nan) - rb.get(f'shot/{k}', np.nan)
-               for k, _ in SHOT]
+        row = [ra.get(k, np.nan) - rb.get(k, np.nan) for k, _ in SHOT]
         diffs.append(row)
         lines.append(f'| {label} | ' + ' | '.join(
             '–' if np.isnan(v) else f'{v:+.1f}' for v in row) + ' |')

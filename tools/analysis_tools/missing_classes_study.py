@@ -98,13 +98,23 @@ def train(config, options, work_dir, seed, epochs, log):
     return minutes
 
 
+def recorded_minutes(dirs):
+    """The training minutes of those runs that recorded them, in the
+    ``<run>.minutes`` files that ``train`` and ``mnist5k_report.sh``
+    leave."""
+    minutes = []
+    for d in dirs:
+        if osp.isfile(d + '.minutes'):
+            with open(d + '.minutes') as f:
+                minutes.append(float(f.read()))
+    return minutes
+
+
 def run_minutes(dirs):
-    """'x-y min a run', from the ``.minutes`` files that ``train`` and
-    ``mnist5k_report.sh`` leave; '' when a run has none."""
-    paths = [d + '.minutes' for d in dirs]
-    if not all(osp.isfile(p) for p in paths):
+    """'x-y min a run' over ``dirs``; '' when a run has no record."""
+    minutes = recorded_minutes(dirs)
+    if len(minutes) < len(dirs):
         return ''
-    minutes = [float(open(p).read()) for p in paths]
     return f' Training took {min(minutes):.1f}–{max(minutes):.1f} min a run.'
 
 
@@ -156,8 +166,7 @@ def main(argv=None):
                 for r in args.regimes]
     wall = (time.time() - start) / 60
     trained = sum(m > 0 for m in minutes)
-    recorded = [float(open(j[2] + '.minutes').read()) for j in jobs
-                if osp.isfile(j[2] + '.minutes')]
+    recorded = recorded_minutes([job[2] for job in jobs])
     header = [
         '# BCL where classes are missing from batches, and over a longer '
         'schedule', '',
