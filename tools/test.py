@@ -14,8 +14,9 @@ from mmengine.runner import Runner
 import mmbcl  # noqa: F401  (registers mmbcl's components)
 from mmbcl.datasets import (DataNotFoundError, UnreadableImageError,
                             check_data, unreadable_images_first)
-from mmbcl.utils import (CheckpointError, check_checkpoint, load_config,
-                         setup_cpu_distributed, teardown_distributed)
+from mmbcl.utils import (CheckpointError, ConfigError, check_checkpoint,
+                         load_config, setup_cpu_distributed,
+                         teardown_distributed)
 from mmbcl.utils.cli import one_line_errors
 from mmbcl.utils.config import warn_misspelt_keys
 
@@ -28,7 +29,7 @@ def parse_args():
     parser.add_argument(
         '--out',
         help='write labels, predictions, training class counts and class '
-        'feature means to this .pkl file (DumpLTResults), the input of '
+        'feature means to this .npz file (DumpLTResults), the input of '
         'tools/analysis_tools/')
     parser.add_argument(
         '--out-feature',
@@ -54,7 +55,8 @@ def parse_args():
     return args
 
 
-@one_line_errors(CheckpointError, DataNotFoundError, UnreadableImageError)
+@one_line_errors(CheckpointError, ConfigError, DataNotFoundError,
+                 UnreadableImageError)
 def main():
     args = parse_args()
     if '://' not in args.checkpoint:  # a URL is checked once downloaded
@@ -72,8 +74,11 @@ def main():
     if args.amp:
         cfg.test_cfg.fp16 = True
     if args.out is not None:
-        if not args.out.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--out must end in .pkl, got {args.out!r}')
+        if not args.out.endswith('.npz'):
+            stem = args.out.rsplit('.', 1)[0] if '.' in args.out else args.out
+            raise ConfigError(
+                f'--out writes an .npz results file (arrays only, no '
+                f'pickle), got {args.out!r}; use --out {stem}.npz')
         cfg.test_evaluator = list(cfg.test_evaluator) if isinstance(
             cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
         cfg.test_evaluator.append(

@@ -5,7 +5,7 @@
 # predictions carry the pooled backbone feature: the demo's NeuralCollapse
 # reports the backbone geometry, and `tools/test.py --out-feature
 # backbone_feat` writes class means the analysis tools can compare:
-#   python tools/analysis_tools/shot_report.py bcl.pkl ce.pkl --names BCL CE
+#   python tools/analysis_tools/shot_report.py bcl.npz ce.npz --names BCL CE
 _base_ = ['../bcl/resnet8_synthetic_lt_demo.py']
 
 model = dict(

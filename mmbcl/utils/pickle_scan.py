@@ -107,12 +107,40 @@ def torch_file_globals(path: str) -> Set[str]:
             for _ in range(LEGACY_PICKLES):
                 found |= pickle_globals(f)
             return found
+    return pickle_globals(io.BytesIO(torch_data_record(path)))
+
+
+def torch_data_record(path: str) -> bytes:
+    """The bytes of the ``data.pkl`` record that ``torch.load`` unpickles
+    from a zip-format ``torch.save`` file, read through torch's own reader.
+
+    torch looks records up without regard to case and reads one of two
+    members of the same name, so an archive with two members whose names
+    differ only in case (``archive/data.pkl`` and ``archive/DATA.PKL``) or
+    with a name listed twice is refused: which of them a reader takes is
+    not defined by the format.
+
+    Raises:
+        ValueError: The archive's records are ambiguous, or it has no
+            ``data.pkl`` that torch can read.
+    """
+    import torch
     with zipfile.ZipFile(path) as archive:
-        records = [n for n in archive.namelist() if n.endswith('/data.pkl')
-                   or n == 'data.pkl']
-        if len(records) != 1:
-            raise ValueError('a zip without exactly one data.pkl')
-        return pickle_globals(io.BytesIO(archive.read(records[0])))
+        names = archive.namelist()
+    seen = {}
+    for name in names:
+        if name.lower() in seen:
+            raise ValueError(f'ambiguous records {seen[name.lower()]!r} and '
+                             f'{name!r} (their names differ only in case, or '
+                             'not at all)')
+        seen[name.lower()] = name
+    try:
+        with open(path, 'rb') as f:
+            return torch._C.PyTorchFileReader(f).get_record('data.pkl')
+    except RuntimeError as error:
+        reason = str(error).splitlines()[0] if str(error) else 'unreadable'
+        raise ValueError(f'no data.pkl record torch can read ({reason})') \
+            from None
 
 
 class RestrictedUnpickler(pickle.Unpickler):

@@ -17,7 +17,7 @@ METRICS_UNDER_TEST = [
     dict(type='NeuralCollapse', class_counts=[5, 3, 1]),
     dict(type='SimplexGeometry', class_counts=[5, 3, 1]),
     dict(type='ShotAccuracy', class_counts=[5, 3, 1]),
-    dict(type='DumpLTResults', out_file_path='unused.pkl'),
+    dict(type='DumpLTResults', out_file_path='unused.npz'),
 ]
 
 

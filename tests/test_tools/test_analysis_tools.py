@@ -58,7 +58,7 @@ def assert_png(path, min_size=(300, 200)):
 
 @pytest.fixture
 def results(tmp_path):
-    return write_results(tmp_path / 'bcl.pkl', [1, 0.9, 0.8, 0.7, 0.6, 0.5])
+    return write_results(tmp_path / 'bcl.npz', [1, 0.9, 0.8, 0.7, 0.6, 0.5])
 
 
 def test_results_file(results):
@@ -82,7 +82,7 @@ def test_plot_geometry(results, tmp_path):
 
 
 def test_shot_report(results, tmp_path):
-    ce = write_results(tmp_path / 'ce.pkl', [1, 1, 0.5, 0.3, 0.1, 0.0])
+    ce = write_results(tmp_path / 'ce.npz', [1, 1, 0.5, 0.3, 0.1, 0.0])
     table = run('shot_report.py', results, ce, '--names', 'BCL', 'CE')
     lines = table.strip().splitlines()
     assert lines[0] == '| model | overall | many | medium | few |'
@@ -91,16 +91,43 @@ def test_shot_report(results, tmp_path):
     assert lines[3] == '| CE | 48.33 | 100.00 | 40.00 | 5.00 |'
 
 
-def test_not_a_results_file(tmp_path):
-    bad = tmp_path / 'bad.pkl'
-    import pickle
-    bad.write_bytes(pickle.dumps([1, 2, 3]))
+@pytest.mark.parametrize('content', [
+    b'\x80\x04\x95\x0b\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02e.',
+    b'not a results file', b'PK\x03\x04 cut off'])
+def test_not_a_results_file(tmp_path, content):
+    bad = tmp_path / 'bad.npz'
+    bad.write_bytes(content)
     message = tool_error('tools.analysis_tools.shot_report', str(bad))
     assert 'expected a results file of mmbcl' in message
 
 
+def test_an_npz_of_other_arrays_is_not_a_results_file(tmp_path):
+    bad = str(tmp_path / 'other.npz')
+    np.savez(bad, gt_labels=np.zeros(3, dtype=np.int64))
+    message = tool_error('tools.analysis_tools.shot_report', bad)
+    assert 'no mmbcl results record' in message
+
+
+def test_an_older_pickled_results_file_is_read(tmp_path):
+    """A results file in the older pickled form (a dict of numpy arrays)
+    reads as the same results, with a line saying how to rewrite it."""
+    import pickle
+    data = load_lt_results(write_results(tmp_path / 'bcl.npz',
+                                         [1, 0.9, 0.8, 0.7, 0.6, 0.5]))
+    for protocol in (2, 4, 5):
+        path = tmp_path / f'old{protocol}.pkl'
+        path.write_bytes(pickle.dumps(data, protocol=protocol))
+        old = load_lt_results(str(path))
+        assert old['class_counts'] == COUNTS
+        assert old['feature_key'] == 'contrast_feat'
+        for key in ('gt_labels', 'pred_labels', 'class_feature_means'):
+            np.testing.assert_array_equal(old[key], data[key])
+            assert old[key].dtype == data[key].dtype
+    assert '| 75.00 |' in run('shot_report.py', str(path))
+
+
 def test_plot_geometry_side_by_side(results, tmp_path):
-    ce = write_results(tmp_path / 'ce.pkl', [1, 1, 0.5, 0.3, 0.1, 0.0], 1)
+    ce = write_results(tmp_path / 'ce.npz', [1, 1, 0.5, 0.3, 0.1, 0.0], 1)
     out = str(tmp_path / 'both.png')
     stdout = run('plot_geometry.py', ce, results, '--names', 'CE', 'BCL',
                  '--out', out)
@@ -155,12 +182,11 @@ def test_compare_runs(tmp_path):
 def test_results_of_a_head_without_features(tmp_path):
     """A CE head that fills no contrastive feature: the per-class plot and
     the table work, the geometry plot says what it needs in one line."""
-    import pickle
-    path = tmp_path / 'ce.pkl'
-    data = load_lt_results(write_results(tmp_path / 'bcl.pkl', [1] * 6))
+    from mmbcl.evaluation import save_lt_results
+    path = tmp_path / 'ce.npz'
+    data = load_lt_results(write_results(tmp_path / 'bcl.npz', [1] * 6))
     data['class_feature_means'] = None
-    with open(path, 'wb') as f:
-        pickle.dump(data, f)
+    save_lt_results(str(path), **data)
     run('plot_per_class.py', str(path), '--out', str(tmp_path / 'a.png'))
     assert_png(str(tmp_path / 'a.png'))
     assert '| 100.00 |' in run('shot_report.py', str(path))
@@ -176,8 +202,8 @@ def test_plot_per_class_methods_averaged_over_seeds(tmp_path):
     import importlib
     plot_per_class = importlib.import_module(
         'tools.analysis_tools.plot_per_class')
-    a = write_results(tmp_path / 'a.pkl', [1, 1, 1, 0.5, 0.5, 0.0])
-    b = write_results(tmp_path / 'b.pkl', [1, 0.8, 1, 0.5, 0.0, 0.2], 1)
+    a = write_results(tmp_path / 'a.npz', [1, 1, 1, 0.5, 0.5, 0.0])
+    b = write_results(tmp_path / 'b.npz', [1, 0.8, 1, 0.5, 0.0, 0.2], 1)
     counts, accuracy, runs = plot_per_class.mean_accuracy([a, b])
     assert runs == 2 and list(counts) == COUNTS
     np.testing.assert_allclose(accuracy, [100, 90, 100, 50, 25, 10])

@@ -1,8 +1,10 @@
 """No file that mmbcl or its documented entry points load runs code.
 
 A payload that writes a marker file is planted in a zip checkpoint, a
-legacy-format checkpoint and a results ``.pkl``. Each is tried through
-every entry point the README documents (``tools/train.py --resume``, a
+legacy-format checkpoint, a checkpoint with a second data record that
+torch's reader may take, and a results ``.pkl``; results files whose dtype
+state would make NumPy read raw bytes as pointers are planted too. Each is
+tried through every entry point the README documents (``tools/train.py --resume``, a
 config's ``resume=True``, ``load_from`` as a path and as a URL,
 ``tools/test.py``, MMEngine's own ``load_checkpoint``, MMPretrain's
 ``init_model`` and ``ImageClassificationInferencer``, the weight converter
@@ -19,7 +21,9 @@ import os.path as osp
 import pickle
 import shutil
 import threading
+import zipfile
 
+import numpy as np
 import pytest
 import torch
 
@@ -27,6 +31,11 @@ import mmbcl  # noqa: F401
 from mmbcl.evaluation import ResultsFileError
 from mmbcl.utils import CheckpointError
 from tests.cli import tool_error
+
+try:  # numpy >= 2
+    from numpy._core.multiarray import _reconstruct
+except ImportError:  # numpy 1.x
+    from numpy.core.multiarray import _reconstruct
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(ROOT, 'configs', 'bcl', 'resnet8_synthetic_lt_demo.py')
@@ -42,6 +51,51 @@ class Payload:
         return (os.system, (f'touch {self.marker}', ))
 
 
+class DTypeState:
+    """Pickles as ``numpy.dtype(code)`` with a state that overlays an
+    object field on raw bytes (NumPy's constructor refuses that dtype,
+    ``numpy.dtype.__setstate__`` does not)."""
+
+    def __init__(self, code):
+        self.code = code
+
+
+class RawArray:
+    """Pickles as an array of the overlaid dtype over ``0x41`` bytes: read
+    as object pointers, they end the process."""
+
+    def __init__(self, code):
+        self.code = code
+
+
+class OverlayPickler(pickle.Pickler):
+
+    def reducer_override(self, obj):
+        if isinstance(obj, DTypeState):
+            fields = {'a': (np.dtype('O'), 0), 'b': (np.dtype('<u8'), 0)}
+            return (np.dtype, (obj.code, False, True),
+                    (3, '|', None, ('a', 'b'), fields, 8, 1, 0))
+        if isinstance(obj, RawArray):
+            return (_reconstruct, (np.ndarray, (0, ), b'b'),
+                    (1, (2, ), DTypeState(obj.code), False, b'\x41' * 16))
+        return NotImplemented
+
+
+def write_dtype_state_results(path, code):
+    """The results file that crashed a reader building dtypes from their
+    pickled state: it references only ``numpy.dtype``, ``numpy.ndarray``,
+    ``_reconstruct`` and ``_codecs.encode``."""
+    with open(path, 'wb') as f:
+        OverlayPickler(f, protocol=2).dump(
+            dict(gt_labels=RawArray(code), pred_labels=RawArray(code)))
+
+
+#: The planted results files: a global that runs code, and a dtype state
+#: that makes NumPy read raw bytes as pointers (as a void dtype, and
+#: disguised as a plain one).
+RESULTS_FILES = ('results.pkl', 'dtype_state_V8.pkl', 'dtype_state_u8.pkl')
+
+
 @pytest.fixture(scope='module')
 def planted(tmp_path_factory):
     """The three planted files, and the marker each would write."""
@@ -51,8 +105,18 @@ def planted(tmp_path_factory):
     torch.save(state, root / 'zip.pth')
     torch.save(state, root / 'legacy.pth',
                _use_new_zipfile_serialization=False)
+    # a real checkpoint plus a second data record that torch's reader,
+    # which ignores case, may take instead of the scanned one
+    torch.save(dict(state_dict={'w': torch.ones(1)}),
+               root / 'second_record.pth')
+    with zipfile.ZipFile(root / 'second_record.pth', 'a') as archive:
+        folder = archive.namelist()[0].split('/')[0]
+        archive.writestr(f'{folder}/DATA.PKL',
+                         pickle.dumps(Payload(marker), protocol=2))
     with open(root / 'results.pkl', 'wb') as f:
         pickle.dump(dict(gt_labels=Payload(marker)), f)
+    for code in ('V8', 'u8'):
+        write_dtype_state_results(root / f'dtype_state_{code}.pkl', code)
     return root, marker
 
 
@@ -119,7 +183,7 @@ ENVIRONMENTS = {'default': None, 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1': '1'}
 
 
 @pytest.mark.parametrize('env', ENVIRONMENTS)
-@pytest.mark.parametrize('kind', ['zip', 'legacy'])
+@pytest.mark.parametrize('kind', ['zip', 'legacy', 'second_record'])
 @pytest.mark.parametrize('entry', CHECKPOINT_ENTRY_POINTS)
 def test_planted_checkpoint_is_refused(planted, tmp_path, monkeypatch, env,
                                        kind, entry):
@@ -128,7 +192,11 @@ def test_planted_checkpoint_is_refused(planted, tmp_path, monkeypatch, env,
         monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
     path = str(root / f'{kind}.pth')
     message = CHECKPOINT_ENTRY_POINTS[entry](path, str(tmp_path))
-    assert 'system' in message and 'refuses to unpickle' in message
+    if kind == 'second_record':
+        assert 'ambiguous records' in message and 'DATA.PKL' in message
+    else:
+        assert 'system' in message and 'refuses to unpickle' in message
+    assert 'weights_only=False' not in message and '\n' not in message
     assert not osp.exists(marker)
     assert not [f for f in os.listdir(tmp_path) if f != 'epoch_1.pth'
                 and f.endswith('.pth')]
@@ -159,25 +227,30 @@ def test_planted_checkpoint_url_is_refused(planted, server, tmp_path,
 
 
 @pytest.mark.parametrize('env', ENVIRONMENTS)
-@pytest.mark.parametrize('tool, args', [
-    ('plot_per_class', []),
-    ('plot_geometry', []),
-    ('shot_report', []),
-])
+@pytest.mark.parametrize('name', RESULTS_FILES)
+@pytest.mark.parametrize('tool', ['plot_per_class', 'plot_geometry',
+                                  'shot_report'])
 def test_planted_results_file_is_refused(planted, tmp_path, monkeypatch,
-                                         env, tool, args):
+                                         env, name, tool):
+    """Each analysis tool ends in one line; it neither runs the payload
+    nor crashes the process."""
     root, marker = planted
     if ENVIRONMENTS[env]:
         monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
-    message = tool_error(f'tools.analysis_tools.{tool}',
-                         str(root / 'results.pkl'), *args)
-    assert 'refusing to load global' in message and 'system' in message
+    message = tool_error(f'tools.analysis_tools.{tool}', str(root / name),
+                         '--out', str(tmp_path / 'plot.png')) \
+        if tool != 'shot_report' else tool_error(
+            f'tools.analysis_tools.{tool}', str(root / name))
+    assert name in message and 'refus' in message
+    if name == 'results.pkl':
+        assert 'refusing to load global' in message and 'system' in message
     assert not osp.exists(marker)
 
 
-def test_load_lt_results_refuses_a_planted_file(planted):
+@pytest.mark.parametrize('name', RESULTS_FILES)
+def test_load_lt_results_refuses_a_planted_file(planted, name):
     from mmbcl.evaluation import load_lt_results
     root, marker = planted
     with pytest.raises(ResultsFileError, match='refuses to unpickle'):
-        load_lt_results(str(root / 'results.pkl'))
+        load_lt_results(str(root / name))
     assert not osp.exists(marker)

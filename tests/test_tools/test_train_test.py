@@ -60,7 +60,7 @@ def demo_results(demo_run, tmp_path_factory):
     """tools/test.py --out on the demo's last checkpoint."""
     work_dir, _ = demo_run
     out_dir = tmp_path_factory.mktemp('demo_test')
-    out = str(out_dir / 'results.pkl')
+    out = str(out_dir / 'results.npz')
     metrics = call_tool(
         'tools.test', DEMO, osp.join(work_dir, f'epoch_{DEMO_EPOCHS}.pth'),
         '--work-dir', str(out_dir), '--out', out, '--cfg-options',

@@ -33,7 +33,7 @@ for method in "${METHODS[@]}"; do
     for feature in backbone_feat contrast_feat; do
         [ "$method" = la-ce ] && [ "$feature" = contrast_feat ] && continue
         python tools/test.py "${CONFIG[$method]}" "$first/epoch_20.pth" \
-            --work-dir "$first/test" --out "$WORK/$method-$feature.pkl" \
+            --work-dir "$first/test" --out "$WORK/$method-$feature.npz" \
             --out-feature "$feature"
     done
 done
@@ -42,17 +42,17 @@ python tools/analysis_tools/compare_runs.py \
     "LA-CE=${RUNS[la-ce]}" "SCL=${RUNS[scl]}" "BCL=${RUNS[bcl]}" \
     --out "$WORK/table.md"
 python tools/analysis_tools/plot_geometry.py \
-    "$WORK/la-ce-backbone_feat.pkl" "$WORK/scl-backbone_feat.pkl" \
-    "$WORK/bcl-backbone_feat.pkl" --names 'LA-CE, backbone' \
+    "$WORK/la-ce-backbone_feat.npz" "$WORK/scl-backbone_feat.npz" \
+    "$WORK/bcl-backbone_feat.npz" --names 'LA-CE, backbone' \
     'SCL, backbone' 'BCL, backbone' --out "$OUT/images/demo_geometry_backbone.png"
 python tools/analysis_tools/plot_geometry.py \
-    "$WORK/scl-contrast_feat.pkl" "$WORK/bcl-contrast_feat.pkl" \
+    "$WORK/scl-contrast_feat.npz" "$WORK/bcl-contrast_feat.npz" \
     --names 'SCL, contrastive' 'BCL, contrastive' \
     --out "$OUT/images/demo_geometry_contrast.png"
-python tools/analysis_tools/plot_per_class.py "$WORK/bcl-contrast_feat.pkl" \
+python tools/analysis_tools/plot_per_class.py "$WORK/bcl-contrast_feat.npz" \
     --out "$OUT/images/demo_per_class_bcl.png" --title 'BCL, SyntheticLT demo'
-python tools/analysis_tools/shot_report.py "$WORK/la-ce-backbone_feat.pkl" \
-    "$WORK/scl-backbone_feat.pkl" "$WORK/bcl-backbone_feat.pkl" \
+python tools/analysis_tools/shot_report.py "$WORK/la-ce-backbone_feat.npz" \
+    "$WORK/scl-backbone_feat.npz" "$WORK/bcl-backbone_feat.npz" \
     --names LA-CE SCL BCL > "$WORK/seed0.md"
 {
     echo "# CE vs SCL vs BCL on the demo data"

@@ -56,7 +56,7 @@ train() {  # method seed
 test_run() {  # method seed feature
     local dir="$WORK/$1-s$2"
     python tools/test.py "${CONFIG[$1]}" "$dir/epoch_$EPOCHS.pth" \
-        --work-dir "$dir/test-$3" --out "$dir-$3.pkl" --out-feature "$3" \
+        --work-dir "$dir/test-$3" --out "$dir-$3.npz" --out-feature "$3" \
         > "$dir-$3.log" 2>&1
 }
 
@@ -89,17 +89,17 @@ python tools/analysis_tools/compare_runs.py "CE=$(runs ce)" \
     --paired LA-CE:CE BCL:LA-CE BCL:SCL SCL:LA-CE --seeds $SEEDS \
     --out "$WORK/table.md"
 python tools/analysis_tools/plot_per_class.py \
-    "$(runs ce -backbone_feat.pkl)" "$(runs la-ce -backbone_feat.pkl)" \
-    "$(runs scl -backbone_feat.pkl)" "$(runs bcl -backbone_feat.pkl)" \
+    "$(runs ce -backbone_feat.npz)" "$(runs la-ce -backbone_feat.npz)" \
+    "$(runs scl -backbone_feat.npz)" "$(runs bcl -backbone_feat.npz)" \
     --names CE LA-CE SCL BCL --out "$OUT/images/mnist5k_per_class.png" \
     --title "MNIST5kLT, rho = 100: per-class accuracy (mean over seeds $SEEDS)"
 python tools/analysis_tools/plot_geometry.py \
-    "$WORK/ce-s$first-backbone_feat.pkl" "$WORK/la-ce-s$first-backbone_feat.pkl" \
-    "$WORK/scl-s$first-backbone_feat.pkl" "$WORK/bcl-s$first-backbone_feat.pkl" \
+    "$WORK/ce-s$first-backbone_feat.npz" "$WORK/la-ce-s$first-backbone_feat.npz" \
+    "$WORK/scl-s$first-backbone_feat.npz" "$WORK/bcl-s$first-backbone_feat.npz" \
     --names 'CE, backbone' 'LA-CE, backbone' 'SCL, backbone' 'BCL, backbone' \
     --out "$OUT/images/mnist5k_geometry_backbone.png"
 python tools/analysis_tools/plot_geometry.py \
-    "$WORK/scl-s$first-contrast_feat.pkl" "$WORK/bcl-s$first-contrast_feat.pkl" \
+    "$WORK/scl-s$first-contrast_feat.npz" "$WORK/bcl-s$first-contrast_feat.npz" \
     --names 'SCL, contrastive' 'BCL, contrastive' \
     --out "$OUT/images/mnist5k_geometry_contrast.png"
 WALL=$(elapsed)

@@ -6,9 +6,9 @@ to the least frequent in training. Several results files are drawn side by
 side.
 
 Example:
-    python tools/test.py CONFIG CHECKPOINT --out results.pkl
-    python tools/analysis_tools/plot_geometry.py results.pkl --out geo.png
-    python tools/analysis_tools/plot_geometry.py ce.pkl scl.pkl bcl.pkl \
+    python tools/test.py CONFIG CHECKPOINT --out results.npz
+    python tools/analysis_tools/plot_geometry.py results.npz --out geo.png
+    python tools/analysis_tools/plot_geometry.py ce.npz scl.npz bcl.npz \
         --names LA-CE SCL BCL --out side_by_side.png
 """
 import argparse

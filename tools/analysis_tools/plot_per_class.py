@@ -1,13 +1,13 @@
 """Per-class accuracy against training images per class.
 
-Several methods draw one series each; ``A.pkl,B.pkl`` averages a method's
+Several methods draw one series each; ``A.npz,B.npz`` averages a method's
 runs (seeds).
 
 Example:
-    python tools/test.py CONFIG CHECKPOINT --out results.pkl
-    python tools/analysis_tools/plot_per_class.py results.pkl --out acc.png
-    python tools/analysis_tools/plot_per_class.py ce_s0.pkl,ce_s1.pkl \
-        bcl_s0.pkl,bcl_s1.pkl --names CE BCL --out per_class.png
+    python tools/test.py CONFIG CHECKPOINT --out results.npz
+    python tools/analysis_tools/plot_per_class.py results.npz --out acc.png
+    python tools/analysis_tools/plot_per_class.py ce_s0.npz,ce_s1.npz \
+        bcl_s0.npz,bcl_s1.npz --names CE BCL --out per_class.png
 """
 import argparse
 

@@ -1,7 +1,7 @@
 """A Markdown table of overall / many / medium / few accuracy.
 
 Example (BCL beside a cross-entropy baseline):
-    python tools/analysis_tools/shot_report.py bcl.pkl ce.pkl --names BCL CE
+    python tools/analysis_tools/shot_report.py bcl.npz ce.npz --names BCL CE
 """
 import argparse
 

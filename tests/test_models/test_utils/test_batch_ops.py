@@ -157,13 +157,36 @@ def warps(mode):
     ]
 
 
+def half_pixel_ties(cfg, shape):
+    """Where the inverse map of ``cfg`` lands within 1/32 pixel of a
+    half-pixel position (OpenCV's coordinate step), in either axis, or
+    within a pixel of the image's border: where nearest-neighbour libraries
+    may rightly round to different pixels. Found by warping float
+    coordinate ramps with mmcv's own op (bilinear interpolation of a ramp
+    is the coordinate)."""
+    h, w = shape[:2]
+    ramps = np.zeros((h, w, 3), np.float32)
+    ramps[..., 0], ramps[..., 1] = np.meshgrid(np.arange(w), np.arange(h))
+    low, high = (cpu(dict(cfg, interpolation='bilinear', pad_val=(v, ) * 3),
+                     ramps)[..., :2] for v in (-1000.0, 1000.0))
+    border = ((low != high) & (np.abs(low) < 1000) &
+              (np.abs(high) < 1000)).any(-1)
+    return border | (np.abs(low % 1 - 0.5) <= 1 / 32).any(-1)
+
+
 @pytest.mark.parametrize('mode', ['bilinear', 'bicubic', 'nearest'])
 def test_affine_warps_equal_mmcv(mode):
+    """Bilinear and bicubic within one grey level everywhere; nearest
+    exact away from half-pixel ties (a tie's rounding is the library's
+    choice: OpenCV's changed between releases), where fewer than a fifth of
+    the pixels lie."""
     for cfg in warps(mode):
+        ties = half_pixel_ties(cfg, IMAGES[0].shape)
         for img, out in zip(IMAGES, device(cfg, IMAGES)):
             d = diff(out, cpu(cfg, img))
-            if mode == 'nearest':  # ties at exact half pixels may differ
-                assert d.mean() <= 1.0, cfg
+            if mode == 'nearest':
+                assert ties.mean() < 1 / 5, (cfg, ties.mean())
+                assert d[~ties].max() <= 1.0, cfg
             else:
                 assert d.max() <= 1.0, cfg
 
