@@ -19,9 +19,9 @@ class DumpLTResults(BaseMetric):
     is an ``.npz`` archive of plain arrays (see
     :mod:`mmbcl.evaluation.results_file`; read it with
     :func:`~mmbcl.evaluation.load_lt_results`): ``gt_labels`` and
-    ``pred_labels`` (``(N,)`` int arrays), ``class_counts`` (training images per class, from
-    ``ClassCountsHook``; None if unknown), ``class_feature_means`` (``(C,
-    D)`` mean of ``feature_key`` per class, NaN for classes absent from the
+    ``pred_labels`` (``(N,)`` int arrays), ``class_counts`` (training
+    images per class, from ``ClassCountsHook``; None if unknown),
+    ``class_feature_means`` (``(C, D)`` mean of ``feature_key`` per class, NaN for classes absent from the
     evaluated set; None if the samples carry no such feature) and
     ``feature_key``. Per-sample features and scores are not kept, so the
     file stays small even for iNaturalist. The file is written whole or not

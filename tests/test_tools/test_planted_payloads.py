@@ -4,8 +4,8 @@ A payload that writes a marker file is planted in a zip checkpoint, a
 legacy-format checkpoint, a checkpoint with a second data record that
 torch's reader may take, and a results ``.pkl``; results files whose dtype
 state would make NumPy read raw bytes as pointers are planted too. Each is
-tried through every entry point the README documents (``tools/train.py --resume``, a
-config's ``resume=True``, ``load_from`` as a path and as a URL,
+tried through every entry point the README documents (``tools/train.py
+--resume``, a config's ``resume=True``, ``load_from`` as a path and as a URL,
 ``tools/test.py``, MMEngine's own ``load_checkpoint``, MMPretrain's
 ``init_model`` and ``ImageClassificationInferencer``, the weight converter
 and each analysis tool), with and without
