@@ -21,9 +21,9 @@ class DumpLTResults(BaseMetric):
     :func:`~mmbcl.evaluation.load_lt_results`): ``gt_labels`` and
     ``pred_labels`` (``(N,)`` int arrays), ``class_counts`` (training
     images per class, from ``ClassCountsHook``; None if unknown),
-    ``class_feature_means`` (``(C, D)`` mean of ``feature_key`` per class, NaN for classes absent from the
-    evaluated set; None if the samples carry no such feature) and
-    ``feature_key``. Per-sample features and scores are not kept, so the
+    ``class_feature_means`` (``(C, D)`` mean of ``feature_key`` per class,
+    NaN for classes absent from the evaluated set; None if the samples
+    carry no such feature) and ``feature_key``. Per-sample features and scores are not kept, so the
     file stays small even for iNaturalist. The file is written whole or not
     at all.
 
