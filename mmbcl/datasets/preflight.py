@@ -65,9 +65,27 @@ def _class_of(dataset: dict) -> Optional[type]:
             return None
 
 
+#: The variables in which each launcher gives a process its global rank.
+RANK_VARIABLES = ('RANK', 'SLURM_PROCID', 'OMPI_COMM_WORLD_RANK')
+
+
+def launched_rank() -> int:
+    """This process's global rank as its launcher set it (0 without one);
+    read before the process group exists."""
+    for variable in RANK_VARIABLES:
+        if os.environ.get(variable, '').isdigit():
+            return int(os.environ[variable])
+    return 0
+
+
 def _check_cifar(key: str, dataset: dict, cls: type) -> None:
     """CIFAR (and mmbcl's long-tailed CIFAR): the extracted archive under
-    ``data_root``, downloaded here if the config allows it."""
+    ``data_root``, downloaded here if the config allows it.
+
+    In a multi-process run only global rank 0 downloads, as MMPretrain's
+    ``CIFAR10`` does; the other ranks leave the data to the dataset, which
+    waits for rank 0 behind a barrier (and the process group's start waits
+    for rank 0 first)."""
     root = dataset.get('data_root') or dataset.get('data_prefix', '')
     if isinstance(root, dict):
         root = root.get('root', '')
@@ -76,10 +94,11 @@ def _check_cifar(key: str, dataset: dict, cls: type) -> None:
         return
     hint = (f'download {cls.url} and extract it into {root}, or set '
             f'{key}.data_root')
-    if not dataset.get('download', True) or int(
-            os.environ.get('LOCAL_RANK', 0)) != 0:
+    if not dataset.get('download', True):
         raise DataNotFoundError(f'{key}: {cls.__name__} is not in {root!r} '
-                                f'(no {folder}); {hint}')
+                                f'(no {folder}) and download=False; {hint}')
+    if launched_rank() != 0:
+        return  # rank 0 downloads it; the dataset waits for rank 0
     from mmpretrain.datasets import cifar
     created = osp.abspath(root)  # the topmost folder the download creates
     while not osp.exists(osp.dirname(created)):

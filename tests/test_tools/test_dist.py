@@ -130,3 +130,27 @@ def test_slurm_scripts_call_srun(tmp_path):
         assert '-p part' in out and '--ntasks=16' in out
         assert '--ntasks-per-node=8' in out and '--launcher=slurm' in out
         assert '--cfg-options a=1' in out
+
+
+def test_first_ddp_run_on_cifar_that_rank_0_fetches(tmp_path):
+    """A CIFAR-LT config's first 2-process run on an empty ``data_root``:
+    rank 0 fetches the data (here a local copy), rank 1 waits for it, and
+    both train."""
+    from tests.data.local_cifar import write_archive
+    archive = write_archive(str(tmp_path / 'cifar-10-python.tar.gz'))
+    root = tmp_path / 'data' / 'cifar10'
+    env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
+               PYTHONPATH=ROOT, LOCAL_CIFAR_ARCHIVE=f'file://{archive}')
+    proc = subprocess.run(
+        ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'),
+         osp.join(ROOT, 'tests', 'data', 'local_cifar10_lt.py'), '2',
+         '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+         f'train_dataloader.dataset.data_root={root}',
+         f'val_dataloader.dataset.data_root={root}',
+         f'test_dataloader.dataset.data_root={root}'],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert log.count('downloading file://') == 1  # rank 0 alone
+    assert 'Epoch(train) [1]' in log and 'loss_bcl' in log
+    assert osp.isfile(tmp_path / 'work' / 'epoch_1.pth')
