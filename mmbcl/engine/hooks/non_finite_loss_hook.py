@@ -73,11 +73,12 @@ class NonFiniteLossHook(Hook):
     every precision (MMEngine's ``AmpOptimWrapper`` builds a loss scaler
     for bf16 too, so "has a scaler" says nothing about recovery):
 
-    * every iteration it counts non-finite losses on the loss's device,
-      without synchronising;
+    * every iteration it counts non-finite losses (a loss with any
+      NaN/Inf element) on the loss's device, without synchronising, and
+      keeps the longest run of consecutive ones since the last check;
     * every ``interval`` iterations (and at the last one) it reads, once,
-      the longest run of consecutive non-finite losses and their total,
-      over all ranks (all-reduced, so every rank takes the same decision),
+      that longest run (a run that ended before the check counts too), the
+      run still going on, and their total, over all ranks (all-reduced, so every rank takes the same decision),
       and whether any floating-point buffer of the model (BatchNorm
       statistics) holds NaN/Inf on any rank;
     * a non-finite loss that does not last ``patience`` iterations in a
@@ -114,20 +115,24 @@ class NonFiniteLossHook(Hook):
         self.patience = patience
         self.check_buffers = check_buffers
         self._streak: Optional[torch.Tensor] = None  # consecutive bad iters
+        self._longest: Optional[torch.Tensor] = None  # longest this window
         self._count: Optional[torch.Tensor] = None  # bad iters this window
         self._clean_until = 0  # the last check with nothing non-finite
+        self._last_check = 0  # the iteration of the last check
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
         loss = outputs.get('loss') if isinstance(outputs, dict) else None
         if not isinstance(loss, torch.Tensor):
             return
-        bad = (~torch.isfinite(loss.detach())).all().long()
+        bad = (~torch.isfinite(loss.detach())).any().long()
         if self._streak is None or self._streak.device != loss.device:
             self._streak = torch.zeros((), dtype=torch.long,
                                        device=loss.device)
+            self._longest = torch.zeros_like(self._streak)
             self._count = torch.zeros_like(self._streak)
         self._streak = (self._streak + 1) * bad
+        self._longest = torch.maximum(self._longest, self._streak)
         self._count = self._count + bad
         if self.every_n_train_iters(runner, self.interval) or \
                 self.is_last_train_iter(runner):
@@ -136,16 +141,19 @@ class NonFiniteLossHook(Hook):
     def _check(self, runner) -> None:
         broken = non_finite_buffers(runner.model) if self.check_buffers \
             else []
-        # one tensor, two all-reduces: the worst streak and buffer state,
-        # and the total count, so every rank takes the same decision
-        worst = torch.stack([self._streak, self._count.new_tensor(
-            len(broken))])
+        # one tensor, two all-reduces: the longest and the current streak
+        # and the buffer state, and the total count, so every rank takes
+        # the same decision
+        worst = torch.stack([self._longest, self._streak,
+                             self._count.new_tensor(len(broken))])
         dist.all_reduce(worst, op='max')
         total = self._count.clone()
         dist.all_reduce(total, op='sum')
-        (streak, broken_anywhere), count = worst.tolist(), int(total)
+        (longest, streak, broken_anywhere), count = worst.tolist(), int(total)
         self._count.zero_()
-        iteration = runner.iter + 1
+        self._longest.copy_(self._streak)  # a run may go on past the check
+        iteration, window_start = runner.iter + 1, self._last_check
+        self._last_check = iteration
         if broken_anywhere:
             where = (f'{", ".join(broken[:3])}' if broken else
                      'on another rank')
@@ -153,11 +161,14 @@ class NonFiniteLossHook(Hook):
                        f'model buffers hold NaN/Inf ({where}): the '
                        'BatchNorm statistics are lost and the model no '
                        'longer evaluates, whatever its training loss')
-        if streak >= self.patience:
+        if longest >= self.patience:
+            ongoing = longest == streak
             self._stop(
-                runner, iteration - streak,
-                f'the loss has been NaN/Inf for the last {streak} '
-                f'iterations (up to iteration {iteration}; '
+                runner, iteration - streak if ongoing else window_start,
+                (f'the loss has been NaN/Inf for the last {streak} '
+                 f'iterations (up to iteration {iteration}; ' if ongoing else
+                 f'the loss was NaN/Inf for {longest} iterations in a row '
+                 f'(between iterations {window_start} and {iteration}; ') +
                 f'NonFiniteLossHook patience={self.patience})' +
                 ('; the loss scaler did not recover it'
                  if has_loss_scaler(runner.optim_wrapper) else ''))

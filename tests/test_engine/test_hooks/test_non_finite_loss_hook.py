@@ -1,6 +1,7 @@
 """NonFiniteLossHook stops a diverged run under every precision and only
 logs a transient overflow; a non-finite BCL loss reaches AMP's scaler,
 which skips the step. The cross-rank decision runs in 2 gloo processes."""
+import logging
 import os
 import socket
 from types import SimpleNamespace
@@ -107,9 +108,45 @@ def test_persistent_nan_stops_under_every_precision(scaler):
 
 @pytest.mark.parametrize('scaler', [True, False], ids=['amp', 'fp32'])
 def test_a_recovered_overflow_is_only_logged(scaler):
+    """Non-finite losses that never last ``patience`` in a row: the run goes
+    on, and each check that saw some logs how many, once."""
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_instance('nonfinite_logged')
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
     hook = NonFiniteLossHook(interval=5, patience=3)
-    feed(hook, [1.0, float('nan'), 1.0, 1.0, float('nan')] * 4,
-         scaler=scaler)
+    try:
+        feed(hook, [1.0, float('nan'), 1.0, 1.0, float('nan')] * 4,
+             scaler=scaler)
+    finally:
+        logger.removeHandler(handler)
+    lines = [r.getMessage() for r in records]
+    assert len(lines) == 4, lines  # one line per check (4 checks)
+    assert lines[0].startswith('NonFiniteLossHook: 2 non-finite loss(es) '
+                               'up to iteration 5')
+    assert ('loss scaler skipped those steps' in lines[0]) == scaler
+    assert all(r.levelno == logging.WARNING for r in records)
+
+
+def test_a_run_that_ends_before_the_check_still_stops():
+    """30 non-finite losses in a row, then one finite loss just before the
+    check: the longest run over the window decides, not the current one."""
+    hook = NonFiniteLossHook(interval=50, patience=20)
+    with pytest.raises(TrainingDivergedError,
+                       match='NaN/Inf for 30 iterations in a row'):
+        feed(hook, [1.0] * 19 + [float('nan')] * 30 + [1.0], scaler=True)
+
+
+def test_a_non_finite_element_counts():
+    """A loss with one NaN element among finite ones is non-finite."""
+    hook = NonFiniteLossHook(interval=5, patience=3)
+    with pytest.raises(TrainingDivergedError):
+        for i in range(5):
+            hook.after_train_iter(
+                fake_runner(i, False), i,
+                outputs=dict(loss=torch.tensor([1.0, float('nan')])))
 
 
 def test_nan_batchnorm_statistics_stop_the_run():
