@@ -4,6 +4,7 @@ import torch
 
 from mmpretrain.registry import DATA_SAMPLERS
 
+from ..class_counts import get_labels
 from .base import ClassAwareSamplerBase
 
 
@@ -20,13 +21,29 @@ class ClassAwareSampler(ClassAwareSamplerBase):
     so every image of a class is seen before any repeats. Classes without
     images are never visited.
 
+    What differs from theirs, exactly:
+
+    * **The queues restart every epoch.** Each epoch's order is drawn from
+      ``seed + epoch`` alone (so that every rank draws the same order and a
+      resumed run repeats the uninterrupted one); the class cycle and each
+      class's image queue start afresh each epoch. Theirs carry over: a
+      class whose queue was half used at the end of an epoch continues it
+      in the next. Within an epoch the two agree; across epochs, an image
+      of a class may repeat here before the rest of its class is seen
+      (only when the class has more images than the epoch's visits take).
+    * **The epoch length** is ``len(dataset)`` by default, the length of an
+      epoch under every other sampler. Theirs is the largest class's size
+      times the number of classes: ``num_samples='largest_class'``.
+
     Args:
         dataset: A dataset with ``get_gt_labels()``.
         samples_per_class (int): Images taken per class visit (their
             ``num_samples_cls``). Defaults to 1.
         seed (int, optional): Shared seed. Defaults to None (synced).
-        num_samples (int, optional): Samples per epoch over all ranks.
-            Defaults to ``len(dataset)``.
+        num_samples (int | str, optional): Samples per epoch over all
+            ranks, or ``'largest_class'`` for Kang et al.'s epoch (the
+            largest class's size times the number of classes that have
+            images). Defaults to ``len(dataset)``.
 
     In a config::
 
@@ -38,6 +55,9 @@ class ClassAwareSampler(ClassAwareSamplerBase):
         if not isinstance(samples_per_class, int) or samples_per_class < 1:
             raise ValueError('ClassAwareSampler: samples_per_class must be a '
                              f'positive int, got {samples_per_class!r}')
+        if num_samples == 'largest_class':
+            counts = np.bincount(get_labels(dataset))
+            num_samples = int(counts.max()) * int((counts > 0).sum())
         super().__init__(dataset, seed, num_samples)
         self.samples_per_class = samples_per_class
 

@@ -175,3 +175,13 @@ def test_class_aware_samples_per_class():
     assert (runs == runs[:, :1]).all()  # 4 images of a class per visit
     counts = np.bincount(labels, minlength=5)
     assert counts.max() - counts.min() <= 4, counts
+
+
+def test_class_aware_offers_kang_et_al_epoch_length():
+    """``num_samples='largest_class'``: the largest class's size times the
+    number of classes, as Kang et al.'s sampler; each class visited as
+    often."""
+    sampler = build(type='ClassAwareSampler', num_samples='largest_class')
+    assert len(sampler) == max(COUNTS) * len(COUNTS)
+    counts = np.bincount(LabelDataset().labels[list(sampler)], minlength=5)
+    assert counts.tolist() == [max(COUNTS)] * len(COUNTS)
