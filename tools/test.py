@@ -17,6 +17,7 @@ from mmbcl.datasets import (DataNotFoundError, UnreadableImageError,
 from mmbcl.utils import (CheckpointError, ConfigError, check_checkpoint,
                          load_config, setup_cpu_distributed,
                          teardown_distributed)
+from mmbcl.utils.build_errors import explain_build_errors
 from mmbcl.utils.cli import one_line_errors
 from mmbcl.utils.config import warn_misspelt_keys
 
@@ -87,9 +88,10 @@ def main():
     warn_misspelt_keys(cfg)
     check_data(cfg)  # one line before the config dump if data is missing
     setup_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
-    with unreadable_images_first():
-        metrics = runner.test()
+    with explain_build_errors(cfg, args.config):
+        runner = Runner.from_cfg(cfg)
+        with unreadable_images_first():
+            metrics = runner.test()
     teardown_distributed()
     return metrics
 

@@ -19,8 +19,11 @@ from mmbcl.utils import (CheckpointError, ConfigError, check_checkpoint,
                          find_resume_checkpoint, hold_global_batch,
                          launched_world_size, load_config,
                          setup_cpu_distributed, teardown_distributed)
+from mmbcl.utils.build_errors import explain_build_errors
 from mmbcl.utils.cli import one_line_errors
-from mmbcl.utils.config import fit_schedule_to_epochs, warn_misspelt_keys
+from mmbcl.utils.config import warn_misspelt_keys
+from mmbcl.utils.config_origin import schedule_written_for
+from mmbcl.utils.schedule import fit_schedule_to_epochs
 
 
 def parse_args():
@@ -87,9 +90,13 @@ def merge_args(cfg, args):
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     cfg.launcher = args.launcher
-    written_for = cfg.train_cfg.get('max_epochs')
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    # the schedule follows max_epochs whether a config that inherits it or
+    # --cfg-options sets max_epochs (unless --cfg-options sets the schedule)
+    written_for = cfg.train_cfg.get('max_epochs') if any(
+        k.startswith('param_scheduler') for k in args.cfg_options or {}) \
+        else schedule_written_for(args.config)
     for line in fit_schedule_to_epochs(cfg, written_for):
         print(line, flush=True)
     if cfg.get('resume') is True and not cfg.get('load_from'):
@@ -141,9 +148,10 @@ def main():
     warn_misspelt_keys(cfg)
     check_data(cfg)  # one line before the config dump if data is missing
     setup_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
-    with unreadable_images_first():
-        runner.train()
+    with explain_build_errors(cfg, args.config):
+        runner = Runner.from_cfg(cfg)
+        with unreadable_images_first():
+            runner.train()
     print_shot_summary(runner)
     teardown_distributed()
     return runner

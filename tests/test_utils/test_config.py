@@ -58,7 +58,7 @@ def test_world_size_of_each_launcher(monkeypatch):
 def test_schedule_follows_max_epochs(config, epochs, expected):
     """--cfg-options train_cfg.max_epochs=N scales the schedule; before, the
     demo at max_epochs=1 failed with 'end should be larger than begin'."""
-    from mmbcl.utils.config import fit_schedule_to_epochs
+    from mmbcl.utils.schedule import fit_schedule_to_epochs
     cfg = Config.fromfile(config)
     written_for = cfg.train_cfg.max_epochs
     cfg.train_cfg.max_epochs = epochs

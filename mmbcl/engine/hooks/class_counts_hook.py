@@ -12,7 +12,7 @@ from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
 from ...datasets.class_counts import get_class_counts, get_drawn_class_counts
-from ...utils.config import ConfigError
+from ...errors import ConfigError
 
 
 def _receivers(objects):

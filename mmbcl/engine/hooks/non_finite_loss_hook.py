@@ -78,9 +78,9 @@ class NonFiniteLossHook(Hook):
       keeps the longest run of consecutive ones since the last check;
     * every ``interval`` iterations (and at the last one) it reads, once,
       that longest run (a run that ended before the check counts too), the
-      run still going on, and their total, over all ranks (all-reduced, so every rank takes the same decision),
-      and whether any floating-point buffer of the model (BatchNorm
-      statistics) holds NaN/Inf on any rank;
+      run still going on, and their total, over all ranks (all-reduced, so
+      every rank takes the same decision), and whether any floating-point
+      buffer of the model (BatchNorm statistics) holds NaN/Inf on any rank;
     * a non-finite loss that does not last ``patience`` iterations in a
       row (an overflow the scaler recovers from) is only logged;
     * ``patience`` non-finite losses in a row (NaN weights never recover),

@@ -11,6 +11,8 @@ from mmpretrain.models.heads.margin_head import NormProduct
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ...errors import ConfigError
+
 
 def projection_mlp(in_channels: int, feat_dim: int,
                    hidden_channels: Optional[int] = None) -> nn.Sequential:
@@ -216,7 +218,6 @@ class BCLHead(ClsHead):
         Called by ``ClassCountsHook`` before training.
         """
         if len(class_counts) != self.num_classes:
-            from ...utils.config import ConfigError
             raise ConfigError(
                 f'BCLHead: num_classes={self.num_classes} but the training '
                 f'dataset has {len(class_counts)} classes; set '
