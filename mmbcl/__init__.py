@@ -17,8 +17,10 @@ if torch.__version__ < TORCH_MINIMUM:
         f'{torch.__version__} is installed; install a newer torch with its '
         f'matching torchvision (pip install "torch>={TORCH_MINIMUM}")')
 
+from .utils.known_warnings import silence_known_warnings  # noqa: E402
 from .utils.mmcv_compat import require_mmcv  # noqa: E402
 
+silence_known_warnings()
 require_mmcv()
 
 # The imports below register components; order does not matter.

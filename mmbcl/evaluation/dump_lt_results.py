@@ -23,7 +23,7 @@ class DumpLTResults(BaseMetric):
     images per class, from ``ClassCountsHook``; None if unknown),
     ``class_feature_means`` (``(C, D)`` mean of ``feature_key`` per class,
     NaN for classes absent from the evaluated set; None if the samples
-    carry no such feature) and ``feature_key``. Per-sample features and
+    carry no such feature), ``feature_key`` and the dataset's ``classes``. Per-sample features and
     scores are not kept, so the file stays small even for iNaturalist. The
     file is written whole or not at all.
 
@@ -74,6 +74,7 @@ class DumpLTResults(BaseMetric):
                            else int(gts.max()) + 1)
             means = class_means(
                 np.stack([r[2] for r in results]), gts, num_classes)
+        classes = (self.dataset_meta or {}).get('classes')
         save_lt_results(self.out_file_path, gts, preds, self.class_counts,
-                        means, self.feature_key)
+                        means, self.feature_key, classes=classes)
         return {}

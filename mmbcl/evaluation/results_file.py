@@ -26,7 +26,7 @@ RESULTS_FORMAT = 'mmbcl-lt-results'
 RESULTS_VERSION = 1
 #: Fields a results file holds; the optional ones may be absent (None).
 REQUIRED_FIELDS = ('gt_labels', 'pred_labels')
-OPTIONAL_FIELDS = ('class_counts', 'class_feature_means')
+OPTIONAL_FIELDS = ('class_counts', 'class_feature_means', 'classes')
 EXPECTED = ('expected a results file of mmbcl\'s tools/test.py --out '
             '(labels, predictions, class counts, class means)')
 #: The plain dtypes a pickled results file may hold, by their short code.
@@ -40,7 +40,8 @@ class ResultsFileError(ValueError):
 
 def save_lt_results(path: str, gt_labels, pred_labels,
                     class_counts=None, class_feature_means=None,
-                    feature_key: Optional[str] = None) -> None:
+                    feature_key: Optional[str] = None,
+                    classes=None) -> None:
     """Write a results file, whole or not at all.
 
     Args:
@@ -50,6 +51,7 @@ def save_lt_results(path: str, gt_labels, pred_labels,
         class_feature_means: ``(C, D)`` class means of ``feature_key``, or
             None.
         feature_key (str, optional): The feature the means are of.
+        classes (Sequence[str], optional): The class names, by label.
     """
     arrays = dict(gt_labels=np.asarray(gt_labels, dtype=np.int64),
                   pred_labels=np.asarray(pred_labels, dtype=np.int64))
@@ -58,6 +60,8 @@ def save_lt_results(path: str, gt_labels, pred_labels,
     if class_feature_means is not None:
         arrays['class_feature_means'] = np.asarray(class_feature_means,
                                                    dtype=np.float32)
+    if classes is not None:
+        arrays['classes'] = np.asarray([str(c) for c in classes])
     meta = dict(format=RESULTS_FORMAT, version=RESULTS_VERSION,
                 feature_key=feature_key)
     tmp = path + '.tmp'
@@ -72,7 +76,8 @@ def load_lt_results(path: str) -> dict:
     Returns:
         dict: ``gt_labels``, ``pred_labels`` (int arrays),
         ``class_counts`` (list of int, or None), ``class_feature_means``
-        (array, or None) and ``feature_key``.
+        (array, or None), ``feature_key`` and ``classes`` (list of str, or
+        None).
 
     Raises:
         ResultsFileError: ``path`` does not exist, or is not a results file.
@@ -106,8 +111,9 @@ def load_lt_results(path: str) -> dict:
             results[k].ndim != 1 or results[k].dtype.kind not in 'iu'
             for k in REQUIRED_FIELDS):
         raise ResultsFileError(f'{path!r}: {EXPECTED}')
-    counts = results.get('class_counts')
+    counts, classes = results.get('class_counts'), results.get('classes')
     return dict(
+        classes=None if classes is None else [str(c) for c in classes],
         gt_labels=results['gt_labels'], pred_labels=results['pred_labels'],
         class_counts=None if counts is None else [int(c) for c in counts],
         class_feature_means=results.get('class_feature_means'),

@@ -17,11 +17,13 @@ COUNTS = [300, 120, 60, 25, 10, 4]
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 
 
-def write_results(path, accuracy, seed=0):
+def write_results(path, accuracy, seed=0, classes=None):
     """A results file as tools/test.py --out writes it."""
     rng = np.random.RandomState(seed)
     metric = METRICS.build(
         dict(type='DumpLTResults', out_file_path=str(path)))
+    if classes is not None:
+        metric.dataset_meta = dict(classes=classes)
     metric.set_class_counts(COUNTS)
     batch = []
     for label in range(len(COUNTS)):
@@ -71,6 +73,27 @@ def test_results_file(results):
 def test_plot_per_class(results, tmp_path):
     out = str(tmp_path / 'acc.png')
     run('plot_per_class.py', results, '--out', out)
+    assert_png(out)
+
+
+def test_plot_per_class_labels_each_class(tmp_path, monkeypatch):
+    """Each point carries its class's name (from the dataset's metainfo,
+    kept in the results file), so a class at 0 % can be told apart."""
+    import importlib
+    names = ['cat', 'dog', 'owl', 'eel', 'yak', 'emu']
+    path = write_results(tmp_path / 'named.npz', [1, 1, .5, .5, 0, 0],
+                         classes=names)
+    assert load_lt_results(path)['classes'] == names
+    plot_per_class = importlib.import_module(
+        'tools.analysis_tools.plot_per_class')
+    written = []
+    real = plot_per_class.label_classes
+    monkeypatch.setattr(
+        plot_per_class, 'label_classes',
+        lambda ax, *args: written.append(args[-1]) or real(ax, *args))
+    out = str(tmp_path / 'named.png')
+    run('plot_per_class.py', path, '--out', out)
+    assert written == [names]
     assert_png(out)
 
 
@@ -204,8 +227,9 @@ def test_plot_per_class_methods_averaged_over_seeds(tmp_path):
         'tools.analysis_tools.plot_per_class')
     a = write_results(tmp_path / 'a.npz', [1, 1, 1, 0.5, 0.5, 0.0])
     b = write_results(tmp_path / 'b.npz', [1, 0.8, 1, 0.5, 0.0, 0.2], 1)
-    counts, accuracy, runs = plot_per_class.mean_accuracy([a, b])
+    counts, accuracy, runs, labels = plot_per_class.mean_accuracy([a, b])
     assert runs == 2 and list(counts) == COUNTS
+    assert labels == ['0', '1', '2', '3', '4', '5']  # no names: indices
     np.testing.assert_allclose(accuracy, [100, 90, 100, 50, 25, 10])
     out = str(tmp_path / 'both.png')
     run('plot_per_class.py', f'{a},{b}', a, '--names', 'BCL', 'CE', '--out',

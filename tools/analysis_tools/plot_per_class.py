@@ -25,7 +25,8 @@ GROUP_COLOURS = dict(many='#d8e8f8', medium='#f8efd8', few='#f8dada')
 
 
 def per_class_accuracy(results: dict) -> tuple:
-    """Training counts and accuracy (%) of the classes in the test set."""
+    """Training counts and accuracy (%) of the classes in the test set,
+    and which classes those are (a mask over all classes)."""
     counts = results['class_counts']
     if counts is None:
         raise ResultsFileError(
@@ -45,14 +46,36 @@ MARKERS = ('o', 's', '^', 'D', 'v', 'P')
 def mean_accuracy(files: list) -> tuple:
     """Training counts and per-class accuracy averaged over ``files`` (the
     runs of one method, e.g. its seeds; they must share the counts)."""
-    curves = [per_class_accuracy(load_lt_results(f)) for f in files]
+    loaded = [load_lt_results(f) for f in files]
+    curves = [per_class_accuracy(results) for results in loaded]
     counts = curves[0][0]
     for other, _, _ in curves[1:]:
         if not np.array_equal(other, counts):
             raise ResultsFileError(
                 f'{files}: the runs of one method have different training '
                 'class counts')
-    return counts, np.mean([acc for _, acc, _ in curves], 0), len(files)
+    names = loaded[0]['classes'] or [
+        str(c) for c in range(len(loaded[0]['class_counts']))]
+    labels = [names[c] for c in np.flatnonzero(curves[0][2])]
+    return counts, np.mean([acc for _, acc, _ in curves], 0), len(files), \
+        labels
+
+
+#: Up to this many classes every point is labelled with its class; above
+#: it, the LABEL_WORST classes of lowest accuracy are.
+LABEL_ALL, LABEL_WORST = 30, 8
+
+
+def label_classes(ax, counts, accuracy, labels) -> None:
+    """Write each class's name (its label index if the dataset has no
+    names) beside its point."""
+    shown = range(len(counts)) if len(counts) <= LABEL_ALL else \
+        np.argsort(accuracy, kind='stable')[:LABEL_WORST]
+    for i in shown:
+        below = accuracy[i] >= 10  # near 0 %, above the point
+        ax.annotate(labels[i], (counts[i], accuracy[i]), fontsize=6,
+                    xytext=(3, -8 if below else 4),
+                    textcoords='offset points', zorder=3)
 
 
 def plot(methods: dict, out: str, title: str, many: int, few: int) -> None:
@@ -79,10 +102,12 @@ def plot(methods: dict, out: str, title: str, many: int, few: int) -> None:
             ax.text(np.sqrt(max(a, low) * min(b, high)), 103, label,
                     ha='center', va='bottom', fontsize=8)
     order = np.argsort(counts)
-    for i, (name, (_, accuracy, runs)) in enumerate(series.items()):
+    for i, (name, (_, accuracy, runs, labels)) in enumerate(series.items()):
         legend = f'{name} (mean of {runs})' if runs > 1 else name
         ax.plot(counts[order], accuracy[order], marker=MARKERS[i % 6],
                 markersize=4, linewidth=1, zorder=2, label=legend)
+        if i == 0:  # the classes are the same for every method
+            label_classes(ax, counts, accuracy, labels)
     if len(series) > 1:
         ax.legend(fontsize=8, loc='lower right')
     ax.set_xscale('log')
