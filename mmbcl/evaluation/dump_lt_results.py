@@ -23,9 +23,9 @@ class DumpLTResults(BaseMetric):
     images per class, from ``ClassCountsHook``; None if unknown),
     ``class_feature_means`` (``(C, D)`` mean of ``feature_key`` per class,
     NaN for classes absent from the evaluated set; None if the samples
-    carry no such feature), ``feature_key`` and the dataset's ``classes``. Per-sample features and
-    scores are not kept, so the file stays small even for iNaturalist. The
-    file is written whole or not at all.
+    carry no such feature), ``feature_key`` and the dataset's ``classes``.
+    Per-sample features and scores are not kept, so the file stays small
+    even for iNaturalist. The file is written whole or not at all.
 
     Args:
         out_file_path (str): An ``.npz`` path.
