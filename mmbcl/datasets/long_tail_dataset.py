@@ -1,6 +1,6 @@
 """LongTailDataset: make any dataset long-tailed."""
 import copy
-from typing import Union
+from typing import Optional, Union
 
 import numpy as np
 
@@ -18,7 +18,9 @@ class LongTailDataset:
     """Subsample any MMPretrain/MMEngine dataset to a long-tailed profile.
 
     Class at rank ``r`` keeps ``long_tail_profile(n_max, C, imb_factor,
-    imb_type)[r]`` images, ``n_max`` being the source's largest class; each
+    imb_type)[r]`` images, ``n_max`` being the source's largest class
+    unless given ("ρ = 100 from my folder, at most 400 a class":
+    ``imb_factor=0.01, n_max=400``); each
     class's images are chosen with ``RandomState(seed)`` (LDAM-DRW's
     procedure, see ``long_tail_indices``). Ranks follow the class index
     (``class_order='given'``) or the source's frequency, most frequent first
@@ -39,6 +41,10 @@ class LongTailDataset:
         imb_type (str): ``'exp'`` or ``'step'``. Defaults to ``'exp'``.
         seed (int): Seed of the per-class selection. Defaults to 0.
         class_order (str): ``'given'`` or ``'frequency'``.
+        n_max (int, optional): Images of the rank-0 class. Defaults to the
+            source's largest class. A class with fewer images than its rank
+            asks for is an error that names the largest ``n_max`` the
+            source can give.
         lazy_init (bool): Defer loading the source, as MMEngine datasets
             do. Defaults to False.
 
@@ -56,6 +62,7 @@ class LongTailDataset:
                  imb_type: str = 'exp',
                  seed: int = 0,
                  class_order: str = 'given',
+                 n_max: Optional[int] = None,
                  lazy_init: bool = False):
         check_imb_factor(imb_factor, 'LongTailDataset')
         if imb_type not in IMB_TYPES:
@@ -64,6 +71,10 @@ class LongTailDataset:
         if class_order not in CLASS_ORDERS:
             raise ValueError(f'LongTailDataset: class_order must be one of '
                              f'{CLASS_ORDERS}, got {class_order!r}')
+        if n_max is not None and (not isinstance(n_max, int) or n_max < 1):
+            raise ValueError('LongTailDataset: n_max must be a positive int '
+                             f'or None, got {n_max!r}')
+        self.n_max = n_max
         self.dataset = (
             DATASETS.build(dataset) if isinstance(dataset, dict) else dataset)
         self.imb_factor = imb_factor
@@ -87,13 +98,37 @@ class LongTailDataset:
         counts = np.bincount(labels, minlength=num_classes)
         ranks = (np.arange(num_classes) if self.class_order == 'given' else
                  np.argsort(-counts, kind='stable'))
-        profile = long_tail_profile(
-            int(counts.max()), num_classes, self.imb_factor, self.imb_type)
-        num_per_class = np.empty(num_classes, dtype=np.int64)
-        num_per_class[ranks] = profile
+        n_max = int(counts.max()) if self.n_max is None else self.n_max
+        num_per_class = self._profile(n_max, num_classes, ranks)
+        short = np.flatnonzero(num_per_class > counts)
+        if len(short):
+            c, fits = int(short[0]), self._largest_n_max(counts, ranks)
+            raise ValueError(
+                f'LongTailDataset: class {c} has {counts[c]} images, fewer '
+                f'than the {num_per_class[c]} its rank asks for (n_max='
+                f'{n_max}, imb_factor={self.imb_factor}, class_order='
+                f'{self.class_order!r}); set n_max={fits} or less, '
+                "class_order='frequency'")
         self._indices = long_tail_indices(labels, num_per_class, self.seed)
         self._labels = labels[self._indices]
         self._fully_initialized = True
+
+    def _profile(self, n_max: int, num_classes: int,
+                 ranks: np.ndarray) -> np.ndarray:
+        """Images per class (by class index) for ``n_max``."""
+        num_per_class = np.empty(num_classes, dtype=np.int64)
+        num_per_class[ranks] = long_tail_profile(
+            n_max, num_classes, self.imb_factor, self.imb_type)
+        return num_per_class
+
+    def _largest_n_max(self, counts: np.ndarray, ranks: np.ndarray) -> int:
+        """The largest ``n_max`` whose profile every class can give."""
+        low, high = 0, int(counts.max())  # low fits (or is 0), high fits not
+        while high - low > 1:
+            middle = (low + high) // 2
+            fits = (self._profile(middle, len(counts), ranks) <= counts).all()
+            low, high = (middle, high) if fits else (low, middle)
+        return low
 
     def get_gt_labels(self) -> np.ndarray:
         self.full_init()

@@ -68,6 +68,29 @@ def test_frequency_order():
         LongTailDataset(AscendingDataset(), imb_factor=0.1)
 
 
+class NearlyBalanced(AscendingDataset):
+    """A user's folder: 10 classes of 395-420 images."""
+
+    def __init__(self):
+        counts = [395, 410, 420, 400, 399, 405, 415, 398, 402, 401]
+        self.labels = np.repeat(np.arange(10), counts)
+        self.metainfo = dict(classes=[str(c) for c in range(10)])
+
+
+def test_rho_100_at_most_400_a_class_from_a_folder():
+    """"ρ = 100 from my folder, at most 400 a class", in the given order:
+    n_max caps the head; a profile the folder cannot give says which n_max
+    it can."""
+    dataset = LongTailDataset(NearlyBalanced(), imb_factor=0.01, n_max=390)
+    assert dataset.class_counts.tolist() == long_tail_profile(390, 10, 0.01)
+    with pytest.raises(ValueError) as error:
+        LongTailDataset(NearlyBalanced(), imb_factor=0.01)  # n_max 420
+    assert 'class 0 has 395 images, fewer than the 420' in str(error.value)
+    assert 'set n_max=395 or less' in str(error.value)
+    dataset = LongTailDataset(NearlyBalanced(), imb_factor=0.01, n_max=395)
+    assert dataset.class_counts[0] == 395
+
+
 def test_step_profile():
     dataset = LongTailDataset(
         dict(type='SyntheticLT', split='test', test_per_class=20,
@@ -81,6 +104,7 @@ def test_step_profile():
     (dict(imb_factor=-1), 'imb_factor must be in'),
     (dict(imb_type='linear'), 'imb_type must be one of'),
     (dict(class_order='random'), 'class_order must be one of'),
+    (dict(n_max=0), 'n_max must be a positive int'),
 ])
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
