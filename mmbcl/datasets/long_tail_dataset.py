@@ -107,7 +107,7 @@ class LongTailDataset:
                 f'LongTailDataset: class {c} has {counts[c]} images, fewer '
                 f'than the {num_per_class[c]} its rank asks for (n_max='
                 f'{n_max}, imb_factor={self.imb_factor}, class_order='
-                f'{self.class_order!r}); set n_max={fits} or less, '
+                f'{self.class_order!r}); set n_max={fits} or less, or '
                 "class_order='frequency'")
         self._indices = long_tail_indices(labels, num_per_class, self.seed)
         self._labels = labels[self._indices]
