@@ -30,19 +30,24 @@ def get_version():
 def add_mim_extension():
     """Copy the configs, tools and model index into ``mmbcl/.mim``.
 
-    Only when building a distribution (a wheel, an sdist, a plain install);
-    an editable install reads them from the repository itself.
+    When building a distribution (a wheel, an sdist, a plain install); an
+    editable install links them instead, as MMPretrain's ``setup.py``
+    does, so ``mmbcl::`` config bases resolve in both.
     """
     building = {'bdist_wheel', 'sdist', 'build', 'install'}
-    if not building.intersection(sys.argv[1:]):
+    editable = {'develop', 'editable_wheel'}
+    if not (building | editable).intersection(sys.argv[1:]):
         return
     here = osp.dirname(osp.abspath(__file__))
     mim = osp.join(here, 'mmbcl', '.mim')
     shutil.rmtree(mim, ignore_errors=True)
     os.makedirs(mim)
+    link = bool(editable.intersection(sys.argv[1:]))
     for name in MIM_FILES:
         src, dst = osp.join(here, name), osp.join(mim, name)
-        if osp.isdir(src):
+        if link:  # an editable install reads the repository's own files
+            os.symlink(osp.relpath(src, mim), dst)
+        elif osp.isdir(src):
             shutil.copytree(
                 src, dst, ignore=shutil.ignore_patterns('__pycache__'))
         else:

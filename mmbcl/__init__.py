@@ -27,11 +27,13 @@ require_mmcv()
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .utils import (allow_mmengine_checkpoint_globals,  # noqa: E402,E501
                     fix_mmcv_adjust_hue, install_safe_checkpoint_loaders)
-from .utils.model_hub import register_models  # noqa: E402
+from .utils.model_hub import (register_config_package,  # noqa: E402
+                              register_models)
 
 allow_mmengine_checkpoint_globals()
 install_safe_checkpoint_loaders()
 fix_mmcv_adjust_hue()
 register_models()
+register_config_package()
 
 __all__ = ['__version__', 'TORCH_MINIMUM']

@@ -43,3 +43,16 @@ def register_models() -> int:
     if not all(ModelHub.has(name) for name in names):
         ModelHub.register_model_index(index, config_prefix=root)
     return len(names)
+
+
+def register_config_package() -> None:
+    """Let configs inherit mmbcl's by ``_base_ = ['mmbcl::bcl/NAME.py']``.
+
+    MMEngine resolves ``package::`` bases only for the packages of its
+    ``MODULE2PACKAGE`` table (OpenMMLab's); this adds mmbcl, whose configs
+    an installed mmbcl carries under ``mmbcl/.mim/configs``. It takes effect
+    where mmbcl is imported before the config is read: mmbcl's tools and
+    ``mim`` do that. Elsewhere, name the config by its path.
+    """
+    from mmengine.config import utils
+    utils.MODULE2PACKAGE.setdefault('mmbcl', 'mmbcl')
