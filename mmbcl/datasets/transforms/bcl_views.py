@@ -8,12 +8,22 @@ from mmengine.registry import DefaultScope
 from mmpretrain.registry import TRANSFORMS
 
 
+#: Below this crop size the contrastive crops keep at least a fifth of the
+#: image, as mmbcl's CIFAR recipes do; ImageNet-size crops keep 8 %.
+SMALL_IMAGE = 64
+
+
 def sim_view(size: int) -> List[dict]:
     """The "sim" contrastive view (SimCLR / MoCo v2 augmentations, as the
-    authors' ``sim`` views): crop, flip, colour jitter (hue included) with
-    probability 0.8, grayscale with probability 0.2."""
+    authors' ``sim`` views) at the classification view's resolution: crop,
+    flip, colour jitter (hue included) with probability 0.8, grayscale with
+    probability 0.2. Crops of small images (under ``SMALL_IMAGE`` px) keep
+    20-100 % of the image (the CIFAR recipes' range), larger ones 8-100 %
+    (the ImageNet-LT recipes'); no blur at any size (the ImageNet-LT
+    recipes add it: pass ``contrastive_view`` for that)."""
+    scale = (0.2, 1.0) if size < SMALL_IMAGE else (0.08, 1.0)
     return [
-        dict(type='RandomResizedCrop', scale=size),
+        dict(type='RandomResizedCrop', scale=size, crop_ratio_range=scale),
         dict(type='RandomFlip', prob=0.5, direction='horizontal'),
         dict(type='RandomApply', prob=0.8, transforms=[
             dict(type='ColorJitter', brightness=0.4, contrast=0.4,

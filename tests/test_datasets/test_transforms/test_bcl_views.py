@@ -79,3 +79,15 @@ def test_stock_mmpretrain_config_becomes_bcl(tmp_path):
     log_vars = model.train_step(batch, optim)
     assert set(log_vars) == {'loss', 'loss_cls', 'loss_bcl'}
     assert all(torch.isfinite(torch.as_tensor(v)) for v in log_vars.values())
+
+
+@pytest.mark.parametrize('size, smallest', [(32, 0.2), (224, 0.08)])
+def test_default_contrastive_views_follow_the_resolution(size, smallest):
+    """The default views are the classification view's size, with the CIFAR
+    recipes' crop range on small images and the ImageNet-LT one on large;
+    no blur."""
+    from mmbcl.datasets.transforms.bcl_views import sim_view
+    crop, *rest = sim_view(size)
+    assert crop['scale'] == size
+    assert crop['crop_ratio_range'] == (smallest, 1.0)
+    assert 'GaussianBlur' not in str(rest)
