@@ -4,7 +4,7 @@
 #   python tools/train.py configs/bcl/resnet8_folder_lt.py
 # The training folder is made long-tailed (imb_factor = 1 / rho) by
 # LongTailDataset; for a folder that is long-tailed already, set
-# imb_factor = 1.0. Settings for small sets: docs/small_datasets.md.
+# imb_factor = 1.0. Settings for small sets: README, "Your own class folders".
 _base_ = ['./resnet8_synthetic_lt_demo.py']
 
 data_root = 'data/my_folder'  # the one path to set
@@ -69,5 +69,5 @@ val_dataloader = dict(
         pipeline=[*load, dict(type='PackInputs')]))
 test_dataloader = val_dataloader
 # the demo's 20 epochs are 20 x 19 steps; a set of a few hundred images
-# needs more epochs for as many steps (docs/small_datasets.md)
+# needs more epochs for as many steps (README, "Your own class folders")
 train_cfg = dict(max_epochs=60, val_interval=10)

@@ -96,3 +96,17 @@ def test_a_shorter_run_rescales_the_schedule(tmp_path, route, capsys):
     lrs = [json.loads(line).get('lr') for line in open(scalars[0])]
     lrs = [lr for lr in lrs if lr is not None]
     assert lrs[-1] < 0.05 * 0.05, lrs[-1]  # annealed to near zero
+
+
+def test_a_config_inherits_mmbcl_configs_by_package(tmp_path):
+    """``_base_ = ['mmbcl::bcl/...']`` once mmbcl is imported, as its tools
+    and mim import it; the schedule's origin is found through it too."""
+    from mmengine.config import Config
+
+    from mmbcl.utils.config_origin import schedule_written_for
+    path = tmp_path / 'mine.py'
+    path.write_text("_base_ = ['mmbcl::bcl/resnet8_synthetic_lt_demo.py']\n"
+                    'train_cfg = dict(max_epochs=3)\n')
+    cfg = Config.fromfile(str(path))
+    assert cfg.model.head.type == 'BCLHead' and cfg.train_cfg.max_epochs == 3
+    assert schedule_written_for(str(path)) == 20
