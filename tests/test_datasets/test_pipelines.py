@@ -44,11 +44,19 @@ def test_hue_shift_is_cyclic():
         assert np.abs(back.astype(int) - img.astype(int)).mean() < 6
 
 
+def train_pipeline(cfg):
+    """The training dataset's pipeline, dataset wrappers looked into."""
+    dataset = cfg.train_dataloader.dataset
+    while 'pipeline' not in dataset:
+        dataset = dataset['dataset']
+    return dataset.pipeline
+
+
 def unique_train_pipelines():
     """One config per distinct training pipeline (most recipes share one)."""
     seen = {}
     for config in CONFIGS:
-        pipeline = Config.fromfile(config).train_dataloader.dataset.pipeline
+        pipeline = train_pipeline(Config.fromfile(config))
         seen.setdefault(repr(pipeline), config)
     return sorted(seen.values())
 
@@ -58,7 +66,7 @@ def test_train_pipeline_runs(config):
     cfg = Config.fromfile(config)
     # images are generated here instead of read from disk
     transforms = [
-        t for t in cfg.train_dataloader.dataset.pipeline
+        t for t in train_pipeline(cfg)
         if t['type'] != 'LoadImageFromFile'
     ]
     for t in transforms:  # BCLViews loads inside (a stock pipeline)
