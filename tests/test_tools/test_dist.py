@@ -146,7 +146,6 @@ def test_first_ddp_run_on_cifar_that_rank_0_fetches(tmp_path):
          osp.join(ROOT, 'tests', 'data', 'local_cifar10_lt.py'), '2',
          '--work-dir', str(tmp_path / 'work'), '--no-validate',
          '--cfg-options', f'train_dataloader.dataset.data_root={root}',
-         f'val_dataloader.dataset.data_root={root}',
          f'test_dataloader.dataset.data_root={root}'],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     log = proc.stdout + proc.stderr
