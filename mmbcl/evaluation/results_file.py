@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import pickle
-from typing import BinaryIO, Optional
+from typing import Optional
 
 import numpy as np
 from mmengine.logging import print_log
@@ -24,9 +24,9 @@ from ..utils.pickle_scan import RestrictedUnpickler
 #: The ``meta`` record of a results file says what wrote it.
 RESULTS_FORMAT = 'mmbcl-lt-results'
 RESULTS_VERSION = 1
-#: Fields a results file holds; the optional ones may be absent (None).
+#: Fields every results file holds (``class_counts``,
+#: ``class_feature_means`` and ``classes`` may be absent).
 REQUIRED_FIELDS = ('gt_labels', 'pred_labels')
-OPTIONAL_FIELDS = ('class_counts', 'class_feature_means', 'classes')
 EXPECTED = ('expected a results file of mmbcl\'s tools/test.py --out '
             '(labels, predictions, class counts, class means)')
 #: The plain dtypes a pickled results file may hold, by their short code.
@@ -225,8 +225,4 @@ def read_pickled_results(path: str) -> dict:
             numeric arrays, or holds a malformed one.
     """
     with open(path, 'rb') as f:
-        return _plain(_unpickle(f))
-
-
-def _unpickle(stream: BinaryIO):
-    return RestrictedUnpickler(stream, _legacy_globals()).load()
+        return _plain(RestrictedUnpickler(f, _legacy_globals()).load())
