@@ -19,7 +19,7 @@ from typing import Optional
 import numpy as np
 from mmengine.logging import print_log
 
-from ..utils.pickle_scan import RestrictedUnpickler
+from ..utils.checkpoint.pickle_scan import RestrictedUnpickler
 
 #: The ``meta`` record of a results file says what wrote it.
 RESULTS_FORMAT = 'mmbcl-lt-results'

@@ -1,13 +1,14 @@
 from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointError,
                          allow_mmengine_checkpoint_globals, check_checkpoint,
-                         is_complete_checkpoint, load_checkpoint_file)
-from .checkpoint_loaders import install_safe_checkpoint_loaders
+                         find_resume_checkpoint,
+                         install_safe_checkpoint_loaders,
+                         is_complete_checkpoint, is_resumable_checkpoint,
+                         load_checkpoint_file)
 from ..errors import ConfigError
 from .config import load_config
 from .global_batch import hold_global_batch, launched_world_size
 from .dist_utils import setup_cpu_distributed, teardown_distributed
 from .mmcv_compat import adjust_hue, fix_mmcv_adjust_hue, require_mmcv
-from .resume import find_resume_checkpoint, is_resumable_checkpoint
 
 __all__ = [
     'MMENGINE_CHECKPOINT_GLOBALS', 'CheckpointError',

@@ -11,7 +11,7 @@ from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
 
-from ...utils.resume import RESUMABLE_NAME, is_resumable_checkpoint
+from ...utils.checkpoint import RESUMABLE_NAME, is_resumable_checkpoint
 
 
 class TrainingDivergedError(RuntimeError):

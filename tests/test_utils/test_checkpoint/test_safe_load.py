@@ -1,7 +1,5 @@
-import io
 import os
 import pickle
-import time
 import zipfile
 
 import numpy as np
@@ -10,15 +8,11 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 
 import mmbcl  # noqa: F401
-from mmbcl.utils import (CheckpointError, check_checkpoint,
-                         find_resume_checkpoint, is_complete_checkpoint)
-from mmbcl.utils.checkpoint import history_buffer_getattr
-from mmbcl.utils.pickle_scan import pickle_globals
+from mmbcl.utils.checkpoint import (CheckpointError, check_checkpoint,
+                                    is_complete_checkpoint)
+from mmbcl.utils.checkpoint.safe_load import history_buffer_getattr
 
-
-class Planted:
-    def __reduce__(self):
-        return (os.system, ('echo planted',))
+from .planted import Planted, save
 
 
 def test_mmengine_state_loads_weights_only(tmp_path):
@@ -51,32 +45,6 @@ def test_restricted_getattr():
         history_buffer_getattr(HistoryBuffer, '__init__')
     with pytest.raises(pickle.UnpicklingError, match='refusing getattr'):
         history_buffer_getattr(os, 'system')
-
-
-def save(path, **state):
-    torch.save(dict(state_dict={'w': torch.ones(1)}, **state), path)
-    return str(path)
-
-
-def test_resume_never_picks_a_best_checkpoint(tmp_path):
-    """``best_*.pth`` has no optimizer / scheduler state: never resume it,
-    even when it is the newest file or ``last_checkpoint`` names it."""
-    epoch = save(tmp_path / 'epoch_2.pth', optimizer={}, param_schedulers=[])
-    time.sleep(0.01)
-    best = save(tmp_path / 'best_shot_top1_epoch_2.pth')
-    save(tmp_path / 'converted.pth')
-    os.utime(epoch, (1, 1))  # the oldest file
-    assert find_resume_checkpoint(str(tmp_path)) == epoch
-    (tmp_path / 'last_checkpoint').write_text(best)
-    assert find_resume_checkpoint(str(tmp_path)) == epoch
-    it = save(tmp_path / 'iter_300.pth', optimizer={})
-    (tmp_path / 'last_checkpoint').write_text(it)
-    assert find_resume_checkpoint(str(tmp_path)) == it
-
-
-def test_resume_finds_nothing_without_resumable_files(tmp_path):
-    save(tmp_path / 'best_shot_top1_epoch_4.pth')
-    assert find_resume_checkpoint(str(tmp_path)) is None
 
 
 def test_check_checkpoint_accepts_an_mmengine_checkpoint(tmp_path):
@@ -139,21 +107,3 @@ def test_check_checkpoint_scans_the_legacy_format(tmp_path):
                _use_new_zipfile_serialization=False)
     with pytest.raises(CheckpointError, match=r'(posix|os)\.system'):
         check_checkpoint(str(path))
-
-
-@pytest.mark.parametrize('protocol', range(pickle.HIGHEST_PROTOCOL + 1))
-def test_scanner_sees_globals_in_every_protocol(protocol):
-    data = pickle.dumps({'a': [Planted()], 'b': np.arange(3)},
-                        protocol=protocol)
-    found = pickle_globals(io.BytesIO(data))
-    assert {'posix.system', 'os.system'} & found
-    assert 'numpy.dtype' in found
-
-
-def test_scanner_refuses_what_it_cannot_resolve():
-    """A STACK_GLOBAL whose strings do not come straight from string
-    opcodes is reported as unresolved, never guessed."""
-    import pickletools  # noqa: F401  (the opcodes below, by hand)
-    # PROTO 4, 'os', DUP, POP, 'system', STACK_GLOBAL, STOP
-    data = (b'\x80\x04\x8c\x02os2\x30\x8c\x06system\x93.')
-    assert pickle_globals(io.BytesIO(data)) == {'<unresolved global>'}

@@ -6,7 +6,7 @@ from typing import Optional
 
 from mmengine.logging import print_log
 
-from .checkpoint import is_complete_checkpoint
+from .safe_load import is_complete_checkpoint
 
 #: Checkpoints MMEngine's ``CheckpointHook`` saves with the optimizer and
 #: parameter-scheduler state; ``best_*.pth`` and converted weights lack both.

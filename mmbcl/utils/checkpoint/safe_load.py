@@ -9,7 +9,7 @@ explicit** ``torch.load(..., weights_only=True)``
 (:func:`load_checkpoint_file`).
 An explicit ``weights_only=True`` is kept even under
 ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1``. ``import mmbcl`` routes MMEngine's
-checkpoint loading through it (:mod:`mmbcl.utils.checkpoint_loaders`):
+checkpoint loading through it (:mod:`mmbcl.utils.checkpoint.loaders`):
 ``--resume``, ``load_from`` (paths and URLs), a config's ``resume=True``,
 ``tools/test.py``, ``init_model`` and ``ImageClassificationInferencer``.
 Results files (``tools/test.py --out``) are read by a restricted unpickler

@@ -21,7 +21,7 @@ from mmengine.fileio import get_file_backend
 from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from .checkpoint import CheckpointError, load_checkpoint_file
+from .safe_load import CheckpointError, load_checkpoint_file
 
 
 def load_from_local(filename: str, map_location=None):
