@@ -24,7 +24,8 @@ silence_known_warnings()
 require_mmcv()
 
 # The imports below register components; order does not matter.
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation  # noqa: E402,F401
+from . import models, structures  # noqa: E402,F401
 from .utils import (allow_mmengine_checkpoint_globals,  # noqa: E402,E501
                     fix_mmcv_adjust_hue, install_safe_checkpoint_loaders)
 from .utils.model_hub import (register_config_package,  # noqa: E402

@@ -49,7 +49,9 @@ def get_drawn_class_counts(dataset) -> np.ndarray:
     ``LongTailDataset`` its subsample).
 
     Example:
+        >>> from mmengine.registry import init_default_scope
         >>> from mmpretrain.registry import DATASETS
+        >>> init_default_scope('mmpretrain')  # as a config's runner does
         >>> ds = DATASETS.build(dict(type='RepeatDataset', times=3,
         ...     dataset=dict(type='SyntheticLT', n_max=20, imb_factor=0.1,
         ...                  num_classes=2)))

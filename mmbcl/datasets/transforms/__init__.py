@@ -1,5 +1,5 @@
-from .augment_plan import DrawAugmentPlans, PlanLayout
 from .bcl_views import BCLViews, sim_view
+from .draw_augment_plans import DrawAugmentPlans
 from .pack_hwc_inputs import PackHWCInputs
 from .random_interpolation import (RandomInterpolationRotate,
                                    RandomInterpolationShear,
@@ -8,5 +8,5 @@ from .random_interpolation import (RandomInterpolationRotate,
 __all__ = [
     'BCLViews', 'sim_view', 'PackHWCInputs', 'RandomInterpolationRotate',
     'RandomInterpolationShear', 'RandomInterpolationTranslate',
-    'DrawAugmentPlans', 'PlanLayout'
+    'DrawAugmentPlans'
 ]

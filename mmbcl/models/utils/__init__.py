@@ -1,5 +1,5 @@
 from .data_preprocessor import MultiViewDataPreprocessor, split_views
-from .apply_augment_plan import PlanApplier, draw_and_apply
+from .batch_augments import PlanApplier, draw_and_apply
 from .device_augment import DeviceAugmentDataPreprocessor
 from .gather import gather_batch
 

@@ -3,7 +3,7 @@
 The CPU workers decode, crop and flip each view, and draw each image's
 augmentation plan (``DrawAugmentPlans``); this preprocessor applies the
 plans to the whole batch on the model's device
-(:class:`~mmbcl.models.utils.apply_augment_plan.PlanApplier`). The training
+(:class:`~mmbcl.models.utils.batch_augments.PlanApplier`). The training
 process draws nothing, and a training batch crosses to the device in one
 non-blocking copy per tensor: each view, the plans and the labels (pinned
 by the dataloader with ``pin_memory=True``).
@@ -15,8 +15,8 @@ import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
-from ...datasets.transforms.augment_plan import check_view_augments
-from .apply_augment_plan import PlanApplier
+from ...structures.augment_plan import check_view_augments
+from .batch_augments import PlanApplier
 from .data_preprocessor import MultiViewDataPreprocessor, split_views
 
 NEEDS_PLANS = ('DeviceAugmentDataPreprocessor: the training batch has no '

@@ -18,11 +18,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 import mmbcl  # noqa: F401
-from mmbcl.models.utils import PlanApplier
-from mmbcl.models.utils import batch_ops as ops
+from mmbcl.models.utils.batch_augments import PlanApplier, draw_and_apply
+from mmbcl.models.utils.batch_augments import batch_ops as ops
 from mmpretrain.registry import TRANSFORMS
 
 
@@ -198,11 +199,8 @@ def test_bgr_batches_give_the_rgb_result(name):
     """Recipes with ``to_rgb=False`` apply the plans to the channels as
     stored (``bgr=True``): the same views as in RGB, channels reversed
     (the luma sum may round one grey level apart on a rare pixel)."""
-    from mmengine.config import Config
-
-    from mmbcl.models.utils import draw_and_apply
-    root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-        osp.abspath(__file__)))))
+    root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+        osp.abspath(__file__))))))
     cfg = Config.fromfile(osp.join(root, 'configs', 'bcl', f'{name}.py'))
     x = to_batch([photo(seed, 32, 32) for seed in range(12)])
     for view in cfg.data_preprocessor.view_augments:

@@ -5,8 +5,9 @@ Each op takes a float batch ``x`` of shape ``(N, 3, H, W)``, RGB, values in
 )`` where noted), and runs on the whole batch with no host
 synchronisation. They mirror the mmcv functions MMPretrain's transforms
 call (named in each docstring; ``ColorJitter`` calls their pillow
-backend); ``tests/test_models/test_utils/test_batch_ops.py`` states and
-checks the tolerance of each against its mmcv op, through the plans.
+backend); the tests in
+``tests/test_models/test_utils/test_batch_augments/test_batch_ops.py``
+state and check the tolerance of each against its mmcv op, through the plans.
 """
 import math
 

@@ -1,12 +1,12 @@
 """Apply augmentation plans on the device: the whole batch, per-image.
 
-The workers drew each image's plan (:mod:`mmbcl.datasets.transforms.
-augment_plan`); here every stage runs once on the whole batch, each image
-reading its own parameters from its record. An image that did not draw an
-op gets the op's identity: a blend factor of 1, or the unchanged pixels
-chosen with ``torch.where``. Nothing is gathered into per-op subsets,
-nothing is read back to the host, and the constants (look-up table, luma
-weights, fills) are built once per device.
+The workers drew each image's plan (:mod:`mmbcl.structures.augment_plan`);
+here every stage runs once on the whole batch, each image reading its own
+parameters from its record. An image that did not draw an op gets the op's
+identity: a blend factor of 1, or the unchanged pixels chosen with
+``torch.where``. Nothing is gathered into per-op subsets, nothing is read
+back to the host, and the constants (look-up table, luma weights, fills)
+are built once per device.
 
 A slot of ``RandAugment`` / ``AutoAugment`` runs, in turn, the blend ops
 (brightness, contrast, saturation, sharpness as one blend toward a
@@ -20,11 +20,12 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ...datasets.transforms.augment_plan import (AugmentStage, BlurStage,
-                                                 GrayscaleStage, JitterStage,
-                                                 PlanLayout, static_lut_table)
+from ....structures.augment_ops import static_lut_table
+from ....structures.augment_plan import PlanLayout
+from ....structures.augment_stages import (AugmentStage, BlurStage,
+                                           GrayscaleStage, JitterStage)
+from ..precision import no_autocast
 from . import batch_ops as ops
-from .precision import no_autocast
 
 
 class PlanApplier:
