@@ -132,7 +132,7 @@ CASES = [
     ('batch size 1',
      lambda p: tool('tools/train.py', DEMO, '--work-dir', str(p),
                     '--cfg-options', 'train_dataloader.batch_size=1'),
-     RuntimeError, r'batch_size=1: BCL .* needs at least 2'),
+     RuntimeError, r'batch_size=1: BCLClassifier .* needs at least 2'),
     ('label outside [0, C) reaching the loss',
      lambda p: bcl_loss(F.normalize(torch.randn(2, 2, 8), dim=-1),
                         torch.tensor([0, 7]), torch.randn(3, 8)),

@@ -5,7 +5,9 @@ custom_imports = dict(imports=['mmbcl'], allow_failed_imports=False)
 
 # ClassCountsHook carries the training set's class counts to BCLHead's
 # checks, ShotAccuracy and into checkpoints (for test-only runs), and the
-# prior of the labels drawn to LogitAdjustLoss. EpochSeedHook reseeds every
+# prior of the labels drawn to LogitAdjustLoss. BatchSizeCheckHook refuses,
+# before training, a batch size or a tiny last batch BCL cannot learn from.
+# EpochSeedHook reseeds every
 # epoch from (seed, epoch, rank), so a resumed run repeats the
 # uninterrupted one. NonFiniteLossHook stops a diverged run under any
 # precision (the losses pass NaN/Inf on, so that AMP's loss scaler can skip
@@ -15,6 +17,7 @@ custom_imports = dict(imports=['mmbcl'], allow_failed_imports=False)
 # holds, the same model: the final validation is the saved model's.
 custom_hooks = [
     dict(type='ClassCountsHook'),
+    dict(type='BatchSizeCheckHook'),
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook', interval=50, patience=20),
     dict(type='SyncBuffersHook'),

@@ -8,6 +8,7 @@ _base_ = ['mmpretrain::resnet/resnet50_8xb32_in1k.py']
 custom_imports = dict(imports=['mmbcl'], allow_failed_imports=False)
 custom_hooks = [
     dict(type='ClassCountsHook'),
+    dict(type='BatchSizeCheckHook'),
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook'),
     dict(type='SyncBuffersHook'),

@@ -1,13 +1,13 @@
 from .cifar_lt import CIFAR10LT, CIFAR100LT
 from .class_counts import get_class_counts, get_labels
 from .long_tail_dataset import LongTailDataset
+from .long_tail_profile import (LongTailMixin, long_tail_indices,
+                                long_tail_profile)
+from .lt_list_dataset import (ImageNetLT, INaturalist2018, LTListDataset,
+                              PlacesLT, parse_list_file)
 from .mnist5k_lt import MNIST5kLT
 from .preflight import (DataNotFoundError, UnreadableImageError, check_data,
                         unreadable_images_first)
-from .lt_list_dataset import (ImageNetLT, INaturalist2018, LTListDataset,
-                              PlacesLT, parse_list_file)
-from .long_tail import (LongTailMixin, long_tail_indices,
-                        long_tail_profile)
 from .samplers import (ClassAwareSampler, ClassComplementSampler,
                        ProgressivelyBalancedSampler, RepeatFactorSampler)
 from .synthetic_lt import SyntheticLT

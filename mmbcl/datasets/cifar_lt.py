@@ -2,7 +2,7 @@
 from mmpretrain.datasets import CIFAR10, CIFAR100
 from mmpretrain.registry import DATASETS
 
-from .long_tail import LongTailMixin
+from .long_tail_profile import LongTailMixin
 
 
 @DATASETS.register_module()

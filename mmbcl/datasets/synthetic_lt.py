@@ -6,7 +6,7 @@ import numpy as np
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
-from .long_tail import check_imb_factor, long_tail_profile
+from .long_tail_profile import check_imb_factor, long_tail_profile
 
 MAX_CYCLES = 5  # highest grating frequency, cycles per image
 

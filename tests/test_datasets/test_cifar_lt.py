@@ -52,7 +52,7 @@ def test_cifar_lt_counts(tmp_path, no_md5, cls):
 
 
 def test_cifar10_lt_selection_is_ldams(tmp_path, no_md5):
-    from .test_long_tail import ldam_selection
+    from .test_long_tail_profile import ldam_selection
     fake_cifar(str(tmp_path), CIFAR10LT, 20)
     full = DATASETS.build(
         dict(type='CIFAR10', data_root=str(tmp_path), download=False))

@@ -24,7 +24,7 @@ from mmengine.hooks import Hook
 from mmengine.optim import OptimWrapper
 
 import mmbcl  # noqa: F401
-from mmbcl.engine.hooks import class_counts_hook
+from mmbcl.engine.hooks import batch_size_check_hook
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(ROOT, 'configs', 'bcl', 'resnet8_synthetic_lt_demo.py')
@@ -81,7 +81,7 @@ def main():
     parser.add_argument('--variants', nargs='+', default=list(VARIANTS),
                         choices=VARIANTS)
     args = parser.parse_args()
-    class_counts_hook.tiny_last_batch = lambda loader: 0  # this study only
+    batch_size_check_hook.tiny_last_batch = lambda loader: 0  # this study only
     original = OptimWrapper.update_params
 
     def update_params(self, loss, *a, **kw):

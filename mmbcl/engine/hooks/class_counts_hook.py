@@ -7,12 +7,10 @@ import torch
 import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
 
 from ...datasets.class_counts import get_class_counts, get_drawn_class_counts
-from ...errors import ConfigError
 
 
 def _receivers(objects):
@@ -51,46 +49,6 @@ def give_to_model(model: nn.Module, method: str, value) -> None:
             follow_device(module, device)
 
 
-def check_batch_size(runner) -> None:
-    """BCL contrasts images within a batch: refuse a batch size below 2,
-    and a tiny last batch (see :func:`tiny_last_batch`)."""
-    from ...models.classifiers import BCLClassifier
-    model = runner.model.module if is_model_wrapper(
-        runner.model) else runner.model
-    if not isinstance(model, BCLClassifier):
-        return
-    loader = runner.train_dataloader
-    batch_size = loader.batch_size
-    if batch_size is not None and batch_size < 2:
-        raise ConfigError(
-            f'train_dataloader.batch_size={batch_size}: BCL contrasts the '
-            'images of a batch and needs at least 2 per batch (per GPU)')
-    last = tiny_last_batch(loader)
-    if last:
-        per_rank = len(loader.sampler)
-        raise ConfigError(
-            f'train_dataloader: the last batch of every epoch would hold '
-            f'{last} image(s) per process ({per_rank} images, batch_size '
-            f'{batch_size}): BCL\'s 3 views give BatchNorm and the '
-            f'contrastive loss {3 * last} rows, and their BatchNorm '
-            'statistics go into the model that is validated and saved '
-            'right after. Set train_dataloader.drop_last=True (or a '
-            'batch_size that leaves a last batch of at least a quarter)')
-
-
-def tiny_last_batch(loader) -> int:
-    """The size of the loader's last batch (per process) if it is tiny:
-    fewer than a quarter of ``batch_size`` images (and not dropped); else
-    0. ``BCLClassifier`` refuses such a loader before training."""
-    batch_size = getattr(loader, 'batch_size', None)
-    sampler = getattr(loader, 'sampler', None)
-    if getattr(loader, 'drop_last', True) or not batch_size or \
-            not hasattr(sampler, '__len__'):
-        return 0
-    last = len(sampler) % batch_size
-    return last if 0 < last < max(2, batch_size // 4) else 0
-
-
 @HOOKS.register_module()
 class ClassCountsHook(Hook):
     """Give the training set's class counts to the model and the metrics.
@@ -126,8 +84,6 @@ class ClassCountsHook(Hook):
       evaluator metric that has it. Metrics collect their results on the
       CPU (MMEngine's ``BaseMetric`` does), so their counts stay there.
 
-    Before training it also refuses a BCL training batch size below 2.
-
     mmbcl's base runtime config adds it to ``custom_hooks``.
     """
 
@@ -145,7 +101,6 @@ class ClassCountsHook(Hook):
             logger='current')
 
     def before_train(self, runner) -> None:
-        check_batch_size(runner)
         dataset = runner.train_dataloader.dataset
         self._set_counts(runner, get_class_counts(dataset),
                          'the training dataset')

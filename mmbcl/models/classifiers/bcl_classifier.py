@@ -32,6 +32,12 @@ class BCLClassifier(ImageClassifier):
         **kwargs: Other ``ImageClassifier`` arguments.
     """
 
+    #: BCL contrasts the images of a batch: ``BatchSizeCheckHook`` refuses a
+    #: training loader with fewer per process, or a tiny last batch.
+    min_batch_size = 2
+    #: Rows each image gives BatchNorm and the contrastive loss.
+    views_per_image = 3
+
     def __init__(self,
                  backbone: dict,
                  neck: Optional[dict] = None,

@@ -108,11 +108,6 @@ def test_counts_go_to_metrics_on_the_cpu():
     assert metric.counts == [2, 1]
 
 
-def test_batch_size_one_refused():
-    with pytest.raises(ValueError, match='batch_size=1'):
-        ClassCountsHook().before_train(fake_runner(demo_model(), 1))
-
-
 SAMPLERS = [  # many samples an epoch: one epoch's draw is close to expected
     dict(type='ClassAwareSampler', num_samples=20000),
     dict(type='RepeatFactorSampler', q=0.5, num_samples=20000),
@@ -240,31 +235,3 @@ def test_prior_is_what_one_epoch_draws(wrapper):
         get_class_counts(dataset))
     if wrapper == 'ClassBalancedDataset':  # the double correction, before
         assert not np.allclose(checkpoint['meta']['class_counts'], drawn)
-
-
-@pytest.mark.parametrize('batch, world, drop_last, last', [
-    (64, 1, False, 1),  # 1,345 images: 21 batches and 1 image
-    (64, 1, True, 0),
-    (48, 1, False, 1),
-    (32, 2, False, 1),  # 673 per process
-    (60, 1, False, 25),  # a last batch of 25 (more than a quarter) is fine
-])
-def test_tiny_last_batch(batch, world, drop_last, last):
-    """A user's long-tailed folder left 1 image in the last batch: BCL
-    ended at 42-56 % against 88-92 % with drop_last. Such a loader is
-    refused before training (tests/test_bad_input.py has the message)."""
-    from unittest import mock
-
-    from mmengine.dataset import DefaultSampler
-    from torch.utils.data import DataLoader
-
-    from mmbcl.engine.hooks.class_counts_hook import tiny_last_batch
-    dataset = DATASETS.build(dict(type='SyntheticLT', n_max=543))
-    assert len(dataset) == 1345
-    with mock.patch('mmengine.dataset.sampler.get_dist_info',
-                    return_value=(0, world)):
-        sampler = DefaultSampler(dataset, seed=0)
-    loader = DataLoader(dataset, batch_size=batch, sampler=sampler,
-                        drop_last=drop_last)
-    expected = last if last < max(2, batch // 4) else 0
-    assert tiny_last_batch(loader) == expected

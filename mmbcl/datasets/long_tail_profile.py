@@ -1,4 +1,5 @@
-"""The long-tailed class profile shared by every LT benchmark."""
+"""The long-tailed class profile (exponential or step) shared by every LT
+benchmark, and the subsampling that draws a dataset to it."""
 from typing import List, Sequence
 
 import numpy as np
