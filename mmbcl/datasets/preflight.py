@@ -7,15 +7,17 @@ download removes the folder it created). Only cheap checks run here (the
 list datasets still check every image when they are built).
 """
 import contextlib
-import os
 import os.path as osp
 import re
 import shutil
 from typing import Iterator, Optional
 
 from mmengine.registry import DefaultScope
-
+from mmpretrain.datasets import CIFAR10, CustomDataset, cifar
 from mmpretrain.registry import DATASETS
+
+from ..utils.dist_utils import launched_rank
+from .lt_list_dataset import LTListDataset
 
 #: Where each benchmark's data comes from (README, "Data").
 HOW_TO_GET = {
@@ -65,19 +67,6 @@ def _class_of(dataset: dict) -> Optional[type]:
             return None
 
 
-#: The variables in which each launcher gives a process its global rank.
-RANK_VARIABLES = ('RANK', 'SLURM_PROCID', 'OMPI_COMM_WORLD_RANK')
-
-
-def launched_rank() -> int:
-    """This process's global rank as its launcher set it (0 without one);
-    read before the process group exists."""
-    for variable in RANK_VARIABLES:
-        if os.environ.get(variable, '').isdigit():
-            return int(os.environ[variable])
-    return 0
-
-
 def _check_cifar(key: str, dataset: dict, cls: type) -> None:
     """CIFAR (and mmbcl's long-tailed CIFAR): the extracted archive under
     ``data_root``, downloaded here if the config allows it.
@@ -99,7 +88,6 @@ def _check_cifar(key: str, dataset: dict, cls: type) -> None:
                                 f'(no {folder}) and download=False; {hint}')
     if launched_rank() != 0:
         return  # rank 0 downloads it; the dataset waits for rank 0
-    from mmpretrain.datasets import cifar
     created = osp.abspath(root)  # the topmost folder the download creates
     while not osp.exists(osp.dirname(created)):
         created = osp.dirname(created)
@@ -157,9 +145,6 @@ def check_data(cfg) -> None:
     Args:
         cfg (mmengine.Config): The run's config.
     """
-    from mmpretrain.datasets import CIFAR10, CustomDataset
-
-    from .lt_list_dataset import LTListDataset
     for key, dataset in dataset_configs(cfg):
         cls = _class_of(dataset)
         if cls is None:

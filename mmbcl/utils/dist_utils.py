@@ -1,8 +1,28 @@
-"""Let MMEngine's ``pytorch`` launcher run on machines without a GPU."""
+"""What the launcher started, read before the process group exists, and
+MMEngine's ``pytorch`` launcher on machines without a GPU."""
 import os
 
 import torch
 import torch.distributed as torch_dist
+
+#: The variables in which each launcher gives a process its global rank.
+RANK_VARIABLES = ('RANK', 'SLURM_PROCID', 'OMPI_COMM_WORLD_RANK')
+
+
+def launched_rank() -> int:
+    """This process's global rank as its launcher set it (0 without one);
+    read before the process group exists."""
+    for variable in RANK_VARIABLES:
+        if os.environ.get(variable, '').isdigit():
+            return int(os.environ[variable])
+    return 0
+
+
+def launched_world_size(launcher: str) -> int:
+    """The number of processes the launcher started (1 without one)."""
+    variable = dict(pytorch='WORLD_SIZE', slurm='SLURM_NTASKS',
+                    mpi='OMPI_COMM_WORLD_SIZE').get(launcher)
+    return int(os.environ.get(variable, 1)) if variable else 1
 
 
 def setup_cpu_distributed(cfg, launcher: str) -> bool:

@@ -1,14 +1,5 @@
 """Hold a config's global batch size under any number of processes."""
-import os
-
 from mmengine.config import Config
-
-
-def launched_world_size(launcher: str) -> int:
-    """The number of processes the launcher started (1 without one)."""
-    variable = dict(pytorch='WORLD_SIZE', slurm='SLURM_NTASKS',
-                    mpi='OMPI_COMM_WORLD_SIZE').get(launcher)
-    return int(os.environ.get(variable, 1)) if variable else 1
 
 
 def hold_global_batch(cfg: Config, world_size: int) -> None:
