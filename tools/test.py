@@ -31,7 +31,7 @@ def parse_args():
         '--out',
         help='write labels, predictions, training class counts and class '
         'feature means to this .npz file (DumpLTResults), the input of '
-        'tools/analysis_tools/')
+        'tools/analysis_tools/ and tools/visualization/')
     parser.add_argument(
         '--out-feature',
         default='contrast_feat',

@@ -2,7 +2,7 @@
 # training digits, 400 -> 4 a class at rho = 100; 100 test digits a class),
 # with the CIFAR recipe's losses, heads and views. Scaled to a few minutes
 # on 2 CPU cores: batch 64, 20 epochs, the CIFAR recipe's schedule shape.
-# tools/analysis_tools/mnist5k_report.sh compares it with CE, LA-CE and SCL.
+# studies/mnist5k/run.sh compares it with CE, LA-CE and SCL.
 #   python tools/train.py configs/bcl/resnet32_mnist5k_lt_r100.py
 _base_ = [
     '../_base_/models/bcl_resnet32_cifar.py',

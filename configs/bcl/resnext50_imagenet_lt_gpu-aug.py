@@ -3,7 +3,7 @@
 # each image's plan for the rest of each view (DrawAugmentPlans: colour
 # jitter, RandAugment, grayscale, drawn by the same MMPretrain transforms);
 # DeviceAugmentDataPreprocessor applies the plans to the whole batch on the
-# device (see docs/benchmark.md and README, "gpu-aug").
+# device (see benchmarks/README.md and docs/advanced_guides/device_augmentation.md).
 #   tools/dist_train.sh configs/bcl/resnext50_imagenet_lt_gpu-aug.py 8
 _base_ = ['./resnext50_imagenet_lt.py']
 

@@ -130,7 +130,7 @@ def test_gpu_aug_training_batch_never_syncs(recipe):
     """A pinned training batch of the recipe through its preprocessor
     with CUDA's sync debug mode set to raise: no blocking copy to the
     device, no read back (the CPU tests count the copies on ``meta``)."""
-    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
+    sys.path.insert(0, osp.join(ROOT, 'benchmarks'))
     from benchmark_device_augment import preprocessor, recipe_batch
     from mmengine.utils import apply_to
     pre = preprocessor(recipe).cuda()
@@ -149,13 +149,13 @@ def test_gpu_aug_training_batch_never_syncs(recipe):
 
 
 def test_loss_benchmark_on_cuda():
-    out = run('tools/analysis_tools/benchmark.py', '--only', 'loss',
+    out = run('benchmarks/benchmark.py', '--only', 'loss',
               '--device', 'cuda', '--rounds', '5')
     assert 'CIFAR-10' in out and 'iNaturalist' in out
 
 
 def test_device_aug_benchmark_on_cuda():
-    out = run('tools/analysis_tools/benchmark.py', '--only', 'device-aug',
+    out = run('benchmarks/benchmark.py', '--only', 'device-aug',
               '--device', 'cuda', '--aug-batch', '32,256')
-    print(out)  # the GPU rows of docs/benchmark.md (run with -s)
+    print(out)  # the GPU rows of benchmarks/README.md (run with -s)
     assert out.count('% of the step') == 2, out

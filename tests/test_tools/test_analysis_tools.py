@@ -40,13 +40,14 @@ def write_results(path, accuracy, seed=0, classes=None):
 
 
 def run(tool, *args):
-    """``python tools/analysis_tools/<tool> *args`` (in-process); what it
-    printed."""
+    """``python tools/<folder>/<tool> *args`` (in-process, the plots from
+    ``tools/visualization``); what it printed."""
     import contextlib
     import io
     out = io.StringIO()
+    folder = 'visualization' if tool.startswith('plot_') else 'analysis_tools'
     with contextlib.redirect_stdout(out):
-        call_tool(f'tools.analysis_tools.{tool[:-len(".py")]}', *args)
+        call_tool(f'tools.{folder}.{tool[:-len(".py")]}', *args)
     return out.getvalue()
 
 
@@ -85,7 +86,7 @@ def test_plot_per_class_labels_each_class(tmp_path, monkeypatch):
                          classes=names)
     assert load_lt_results(path)['classes'] == names
     plot_per_class = importlib.import_module(
-        'tools.analysis_tools.plot_per_class')
+        'tools.visualization.plot_per_class')
     written = []
     real = plot_per_class.label_classes
     monkeypatch.setattr(
@@ -213,7 +214,7 @@ def test_results_of_a_head_without_features(tmp_path):
     run('plot_per_class.py', str(path), '--out', str(tmp_path / 'a.png'))
     assert_png(str(tmp_path / 'a.png'))
     assert '| 100.00 |' in run('shot_report.py', str(path))
-    message = tool_error('tools.analysis_tools.plot_geometry', str(path),
+    message = tool_error('tools.visualization.plot_geometry', str(path),
                          '--out', str(tmp_path / 'g.png'))
     assert "geometry needs a head that fills it" in message
     assert '--out-feature backbone_feat' in message
@@ -224,7 +225,7 @@ def test_plot_per_class_methods_averaged_over_seeds(tmp_path):
     with the mean of the runs' per-class accuracies."""
     import importlib
     plot_per_class = importlib.import_module(
-        'tools.analysis_tools.plot_per_class')
+        'tools.visualization.plot_per_class')
     a = write_results(tmp_path / 'a.npz', [1, 1, 1, 0.5, 0.5, 0.0])
     b = write_results(tmp_path / 'b.npz', [1, 0.8, 1, 0.5, 0.0, 0.2], 1)
     counts, accuracy, runs, labels = plot_per_class.mean_accuracy([a, b])

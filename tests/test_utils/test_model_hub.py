@@ -8,10 +8,11 @@ import yaml
 import mmbcl  # noqa: F401
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+METAFILE = osp.join(ROOT, 'configs', 'bcl', 'metafile.yml')
 
 
 def metafile_models():
-    with open(osp.join(ROOT, 'configs', 'bcl', 'metafile.yml')) as f:
+    with open(METAFILE) as f:
         return yaml.safe_load(f)['Models']
 
 
@@ -54,9 +55,13 @@ def test_results_name_their_source():
 
 
 def test_readme_table_carries_the_metafile_numbers():
-    """The README's results table shows every traced number with its
-    source, as the metafile does."""
-    readme = open(osp.join(ROOT, 'README.md'), encoding='utf-8').read()
+    """configs/bcl/README.md's results table shows every traced number with
+    its source, as the metafile does, and the metafile points at it."""
+    readme = open(osp.join(ROOT, 'configs', 'bcl', 'README.md'),
+                  encoding='utf-8').read()
+    with open(METAFILE) as f:
+        (collection, ) = yaml.safe_load(f)['Collections']
+    assert collection['README'] == 'configs/bcl/README.md'
     for model in metafile_models():
         for result in model['Results']:
             if result['Metrics']:

@@ -1,6 +1,6 @@
 # The demo with SCL instead of BCL (SupCon's L_out: no class-averaging, no
 # class-complement); everything else as configs/bcl/resnet8_synthetic_lt_demo.py.
-# tools/analysis_tools/demo_report.sh compares it with BCL and LA-CE.
+# studies/demo_report/run.sh compares it with BCL and LA-CE.
 _base_ = ['../resnet8_synthetic_lt_demo.py']
 
 model = dict(

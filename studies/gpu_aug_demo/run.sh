@@ -6,7 +6,7 @@
 # of the final validation of each, and their difference paired by seed
 # (compare_runs.py). Runs go one at a time,
 # one thread each; about 4 minutes a run on 2 CPU cores.
-# Usage: tools/analysis_tools/gpu_aug_demo_report.sh
+# Usage: bash studies/gpu_aug_demo/run.sh
 #        SEEDS="0 1 2" WORK_DIR=work_dirs/gpu_aug_demo
 set -euo pipefail
 cd "$(dirname "$0")/../.."

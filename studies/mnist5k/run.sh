@@ -2,15 +2,15 @@
 # CE vs LA-CE vs SCL vs BCL on real long-tailed handwritten digits
 # (MNIST5kLT, rho = 100, ResNet-32, the CIFAR recipe's losses and views):
 # trains each method for each seed, tests every final checkpoint, and
-# writes docs/mnist5k_report.md (mean ± std over the seeds of accuracy by
+# writes studies/mnist5k/report.md (mean ± std over the seeds of accuracy by
 # shot group and the neural-collapse measures), the per-class accuracy plot
 # and the class-mean geometry of seed 0. JOBS runs go side by side, one
 # thread each (the numbers hold for one thread per run).
-# Usage: tools/analysis_tools/mnist5k_report.sh [OUT_DIR]   (default docs)
+# Usage: bash studies/mnist5k/run.sh [OUT_DIR]   (default: this folder)
 #        SEEDS="0 1 2" JOBS=2 WORK_DIR=work_dirs/mnist5k_report
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-OUT=${1:-docs}
+OUT=${1:-studies/mnist5k}
 WORK=${WORK_DIR:-work_dirs/mnist5k_report}
 SEEDS=${SEEDS:-"0 1 2"}
 JOBS=${JOBS:-2}
@@ -88,17 +88,17 @@ python tools/analysis_tools/compare_runs.py "CE=$(runs ce)" \
     "LA-CE=$(runs la-ce)" "SCL=$(runs scl)" "BCL=$(runs bcl)" \
     --paired LA-CE:CE BCL:LA-CE BCL:SCL SCL:LA-CE --seeds $SEEDS \
     --out "$WORK/table.md"
-python tools/analysis_tools/plot_per_class.py \
+python tools/visualization/plot_per_class.py \
     "$(runs ce -backbone_feat.npz)" "$(runs la-ce -backbone_feat.npz)" \
     "$(runs scl -backbone_feat.npz)" "$(runs bcl -backbone_feat.npz)" \
     --names CE LA-CE SCL BCL --out "$OUT/images/mnist5k_per_class.png" \
     --title "MNIST5kLT, rho = 100: per-class accuracy (mean over seeds $SEEDS)"
-python tools/analysis_tools/plot_geometry.py \
+python tools/visualization/plot_geometry.py \
     "$WORK/ce-s$first-backbone_feat.npz" "$WORK/la-ce-s$first-backbone_feat.npz" \
     "$WORK/scl-s$first-backbone_feat.npz" "$WORK/bcl-s$first-backbone_feat.npz" \
     --names 'CE, backbone' 'LA-CE, backbone' 'SCL, backbone' 'BCL, backbone' \
     --out "$OUT/images/mnist5k_geometry_backbone.png"
-python tools/analysis_tools/plot_geometry.py \
+python tools/visualization/plot_geometry.py \
     "$WORK/scl-s$first-contrast_feat.npz" "$WORK/bcl-s$first-contrast_feat.npz" \
     --names 'SCL, contrastive' 'BCL, contrastive' \
     --out "$OUT/images/mnist5k_geometry_contrast.png"
@@ -107,7 +107,7 @@ TRAINED=$(find "$WORK" -maxdepth 1 -name '*.trained' | wc -l)
 {
     echo "# CE vs LA-CE vs SCL vs BCL on long-tailed handwritten digits"
     echo
-    echo "Made by \`bash tools/analysis_tools/mnist5k_report.sh\` (seeds: $SEEDS;"
+    echo "Made by \`bash studies/mnist5k/run.sh\` (seeds: $SEEDS;"
     echo "$JOBS runs side by side, one thread each; $WALL wall time on"
     echo "$(getconf _NPROCESSORS_ONLN) CPU cores; it trained $TRAINED of the"
     echo "$(( ${#METHODS[@]} * $(wc -w <<< "$SEEDS") )) runs, and reuses runs"
@@ -126,5 +126,5 @@ TRAINED=$(find "$WORK" -maxdepth 1 -name '*.trained' | wc -l)
     echo "![Backbone class-mean cosines](images/mnist5k_geometry_backbone.png)"
     echo
     echo "![Contrastive class-mean cosines](images/mnist5k_geometry_contrast.png)"
-} > "$OUT/mnist5k_report.md"
-echo "[$WALL] wrote $OUT/mnist5k_report.md"
+} > "$OUT/report.md"
+echo "[$WALL] wrote $OUT/report.md"

@@ -5,8 +5,8 @@ runs (seeds).
 
 Example:
     python tools/test.py CONFIG CHECKPOINT --out results.npz
-    python tools/analysis_tools/plot_per_class.py results.npz --out acc.png
-    python tools/analysis_tools/plot_per_class.py ce_s0.npz,ce_s1.npz \
+    python tools/visualization/plot_per_class.py results.npz --out acc.png
+    python tools/visualization/plot_per_class.py ce_s0.npz,ce_s1.npz \
         bcl_s0.npz,bcl_s1.npz --names CE BCL --out per_class.png
 """
 import argparse

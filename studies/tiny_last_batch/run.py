@@ -13,7 +13,7 @@ accuracy:
 * ``drop_last``: ``train_dataloader.drop_last=True``.
 
 Example (about 4 minutes a variant on one CPU core):
-    OMP_NUM_THREADS=1 python tools/analysis_tools/tiny_last_batch.py --seed 0
+    OMP_NUM_THREADS=1 python studies/tiny_last_batch/run.py --seed 0
 """
 import argparse
 import os.path as osp

@@ -7,29 +7,20 @@
    would wait for), one thread, median over rounds: the ImageNet-LT recipe
    (32 images a GPU x 3 views) and the CIFAR-100-LT recipe (256 x 3).
    Beside it the aten ops it launches and the copies it makes to the
-   device (counted on the ``meta`` device, the stand-in for a GPU here),
-   and the same for the first
-   implementation (commit e0eec26, which drew the plans in the training
-   process and ran each op on the subset of images that drew it), read
-   from this checkout's git history.
+   device (counted on the ``meta`` device, the stand-in for a GPU here).
 2. **Pixel work at 224 px**: one ImageNet-LT batch (B images x 3 views) on
-   ``--device``: mmbcl's plans; the first implementation; the
-   torchvision v2 functional ops one image at a time (per-image
-   parameters need a loop); kornia's batched ColorJiggle + RandomGrayscale
-   for the two sim views only (its RandAugment draws one op for the whole
-   batch, which changes the method), if kornia is installed.
+   ``--device``: mmbcl's plans; the torchvision v2 functional ops one
+   image at a time (per-image parameters need a loop); kornia's batched
+   ColorJiggle + RandomGrayscale for the two sim views only (its
+   RandAugment draws one op for the whole batch, which changes the
+   method), if kornia is installed.
 3. On CUDA: a ResNeXt-50 AMP training step of the recipe, with and without
    the device augmentation: its share of the step and images per second.
 """
-import contextlib
-import importlib.util
 import os
 import os.path as osp
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 
@@ -37,13 +28,12 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 RECIPE = osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt_gpu-aug.py')
 RECIPES = {  # name: images per GPU in the recipe
     'resnext50_imagenet_lt_gpu-aug': 32,
     'resnet32_cifar100_lt_r100_gpu-aug': 256,
 }
-FIRST = 'e0eec26'  # the first device augmentation, for comparison
 
 
 def config(name):
@@ -82,39 +72,6 @@ def preprocessor(name, **overrides):
         return MODELS.build(dict(config(name).data_preprocessor, **overrides))
 
 
-@contextlib.contextmanager
-def first_implementation():
-    """The first implementation's module (``DeviceAugmentDataPreprocessor``
-    of commit e0eec26, not registered), from this checkout's git history;
-    None outside a git checkout."""
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            for name in ('device_augment', 'batch_ops'):
-                text = subprocess.run(
-                    ['git', 'show', f'{FIRST}:mmbcl/models/utils/{name}.py'],
-                    cwd=ROOT, capture_output=True, text=True,
-                    check=True).stdout
-                text = text.replace('from . import batch_ops as ops',
-                                    'import first_batch_ops as ops')
-                text = text.replace('from .', 'from mmbcl.models.utils.')
-                text = text.replace('@MODELS.register_module()\n', '')
-                with open(osp.join(tmp, f'first_{name}.py'), 'w') as f:
-                    f.write(text)
-        except (OSError, subprocess.CalledProcessError):
-            yield None
-            return
-        sys.path.insert(0, tmp)
-        try:
-            spec = importlib.util.spec_from_file_location(
-                'first_device_augment', osp.join(tmp,
-                                                 'first_device_augment.py'))
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            yield module
-        finally:
-            sys.path.remove(tmp)
-
-
 class Counting(torch.utils._python_dispatch.TorchDispatchMode):
     """aten ops, and copies from the CPU to another device."""
 
@@ -133,12 +90,6 @@ class Counting(torch.utils._python_dispatch.TorchDispatchMode):
                 args[1].device.type == 'cpu' and args[0].device.type != 'cpu':
             self.uploads += 1
         return func(*args, **kwargs)
-
-
-def first_preprocessor(module, name):
-    cfg = config(name).data_preprocessor
-    keep = {k: v for k, v in cfg.items() if k != 'type'}
-    return module.DeviceAugmentDataPreprocessor(seed=0, **keep)
 
 
 def host_time(pre, data, rounds=15):
@@ -170,21 +121,13 @@ def bench_host_overhead(recipes=None, rounds=15):
     device; default :data:`RECIPES`)."""
     torch.set_num_threads(1)
     rows = []
-    with first_implementation() as first:
-        for name, per_gpu in (recipes or RECIPES).items():
-            makers = dict(mmbcl=(lambda: preprocessor(name),
-                                 'mmbcl: plans drawn in the workers'))
-            if first is not None:
-                makers['first'] = (
-                    lambda: first_preprocessor(first, name),
-                    f'first ({FIRST}): drawn in the training process')
-            for make, label in makers.values():
-                # a fresh batch each time: the preprocessor moves labels
-                times = [host_time(make(), recipe_batch(name, per_gpu, crop),
-                                   rounds) for crop in (16, 4)]
-                rows.append((name, per_gpu, label, *times,
-                             *counted(make(), recipe_batch(name, per_gpu),
-                                      3)))
+    for name, per_gpu in (recipes or RECIPES).items():
+        # a fresh batch each time: the preprocessor moves labels
+        times = [host_time(preprocessor(name), recipe_batch(
+            name, per_gpu, crop), rounds) for crop in (16, 4)]
+        rows.append((name, per_gpu, 'mmbcl: plans drawn in the workers',
+                     *times, *counted(preprocessor(name),
+                                      recipe_batch(name, per_gpu), 3)))
     print('\n### Device augmentation: time per training iteration in the '
           f'training process, the recipe\'s CPU side, one thread (median of '
           f'{rounds})\n')
@@ -199,9 +142,6 @@ def bench_host_overhead(recipes=None, rounds=15):
     for name, batch, impl, at16, at4, ops, per_view, uploads in rows:
         print(f'| {name} | {batch} | {impl} | {1e3 * at16:.1f} | '
               f'{1e3 * at4:.1f} | {ops} | {per_view:.0f} | {uploads} |')
-    if not any('first' in r[2] for r in rows):
-        print(f'\n(not a git checkout with commit {FIRST}: no row for the '
-              'first implementation)')
 
 
 def views(batch, device, seed=0):
@@ -226,17 +166,6 @@ def ours(cfg, batch, device):
     def run(batch_views):
         return [a(view.float(), r) if r is not None else view.float()
                 for a, view, r in zip(appliers, batch_views, records)]
-
-    return run
-
-
-def first_run(module, cfg):
-    augments = [module.DeviceAugment(v)
-                for v in cfg.data_preprocessor.view_augments]
-
-    def run(batch_views):
-        return [a(v.float(), seed=i) for i, (a, v) in enumerate(
-            zip(augments, batch_views))]
 
     return run
 
@@ -350,21 +279,18 @@ def bench_device_augment(device, batches=(32, ), rounds=3, host=True):
 def bench_224(cfg, device, batch, rounds):
     from benchmark import Timer
     timer = Timer(device)
-    with first_implementation() as first:
-        runs = dict(mmbcl_plans=ours(cfg, batch, device))
-        if first is not None:
-            runs['first_implementation'] = first_run(first, cfg)
-        if device.type == 'cpu':  # its per-image loop is host work anyway
-            runs['torchvision_v2_per_image_loop'] = torchvision_loop()
-        kornia = kornia_sim()
-        if kornia is not None:
-            runs['kornia_sim_views_only'] = kornia
-        data = views(batch, device)
-        times = {}
-        for name, fn in runs.items():
-            fn(data)  # warm-up
-            times[name] = statistics.median(
-                timer(lambda f=fn: f(data)) for _ in range(rounds))
+    runs = dict(mmbcl_plans=ours(cfg, batch, device))
+    if device.type == 'cpu':  # its per-image loop is host work anyway
+        runs['torchvision_v2_per_image_loop'] = torchvision_loop()
+    kornia = kornia_sim()
+    if kornia is not None:
+        runs['kornia_sim_views_only'] = kornia
+    data = views(batch, device)
+    times = {}
+    for name, fn in runs.items():
+        fn(data)  # warm-up
+        times[name] = statistics.median(
+            timer(lambda f=fn: f(data)) for _ in range(rounds))
     print(f'\n### Device-side augmentation of one gpu-aug batch: {batch} '
           f'images x 3 views, 224 px, {device.type}\n')
     print('| implementation | what it covers | s / batch | ms / image-view |')
@@ -372,8 +298,6 @@ def bench_224(cfg, device, batch, rounds):
     covers = dict(
         mmbcl_plans='all 3 views, per-image ops (the recipe; plans drawn '
         'beforehand, as the workers do)',
-        first_implementation=f'all 3 views, per-image ops, plans drawn '
-        f'in the loop ({FIRST})',
         torchvision_v2_per_image_loop='all 3 views, a reduced RandAugment',
         kornia_sim_views_only='the 2 sim views only')
     for name, seconds in times.items():

@@ -1,8 +1,9 @@
 """Benchmark BCL's costs: the loss, a training step, the 3-view pipeline,
 device-side augmentation.
 
-Prints Markdown tables (docs/benchmark.md holds a run of it). Timings are
-medians over interleaved rounds; ratios are medians of per-round ratios.
+Prints Markdown tables (``benchmarks/README.md`` holds a run of it).
+Timings are medians over interleaved rounds; ratios are medians of
+per-round ratios.
 On CUDA, timing uses CUDA events after warm-up.
 
 The CPU thread count is pinned (``--threads``, default 1) and printed: on a
@@ -10,9 +11,9 @@ busy 2-core machine, default threading ran the loss benchmark 20-100x
 slower than one thread, so timings are only comparable at a stated count.
 
 Example:
-    python tools/analysis_tools/benchmark.py                 # everything, CPU
-    python tools/analysis_tools/benchmark.py --only loss --device cuda
-    python tools/analysis_tools/benchmark.py --only device-aug --device cuda
+    python benchmarks/benchmark.py                 # everything, CPU
+    python benchmarks/benchmark.py --only loss --device cuda
+    python benchmarks/benchmark.py --only device-aug --device cuda
 """
 import argparse
 import os
@@ -160,7 +161,7 @@ def bench_loss(device, rounds):
 MEMORY_SNIPPET = '''
 import sys, torch
 sys.path.insert(0, {root!r})
-from tools.analysis_tools.benchmark import loss_inputs, naive_bcl_loss
+from benchmark import loss_inputs, naive_bcl_loss
 from mmbcl.models.losses import bcl_loss
 device = torch.device({device!r})
 feats, protos, labels = loss_inputs(8142, 1024, device)
@@ -208,8 +209,7 @@ def bench_memory(device):
           f'(C = 8142, D = 1024, B = 256); {how}\n')
     print('| method | extra peak memory (MiB) |')
     print('|---|---|')
-    root = os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))
+    root = os.path.dirname(os.path.abspath(__file__))  # benchmarks/
     for method in ('floor', 'mmbcl', 'naive'):
         code = MEMORY_SNIPPET.format(root=root, device=str(device),
                                      method=method)

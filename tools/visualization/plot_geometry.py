@@ -7,8 +7,8 @@ side.
 
 Example:
     python tools/test.py CONFIG CHECKPOINT --out results.npz
-    python tools/analysis_tools/plot_geometry.py results.npz --out geo.png
-    python tools/analysis_tools/plot_geometry.py ce.npz scl.npz bcl.npz \
+    python tools/visualization/plot_geometry.py results.npz --out geo.png
+    python tools/visualization/plot_geometry.py ce.npz scl.npz bcl.npz \
         --names LA-CE SCL BCL --out side_by_side.png
 """
 import argparse

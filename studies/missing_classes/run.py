@@ -1,4 +1,4 @@
-"""BCL against SCL where classes are missing from batches (issue 19).
+"""BCL against SCL where classes are missing from batches.
 
 Class-complement (every class's prototype joins every batch) and
 class-averaging are the paper's answer to classes absent from a batch.
@@ -23,8 +23,8 @@ Regimes (each run about 10 minutes or less on 2 CPU cores, JOBS at a time):
   schedule scaled by ``tools/train.py``), BCL against LA-CE (beta = 0).
 
 Example:
-    python tools/analysis_tools/missing_classes_study.py            # all
-    python tools/analysis_tools/missing_classes_study.py \\
+    python studies/missing_classes/run.py            # all
+    python studies/missing_classes/run.py \\
         --regimes synthetic-c100 --seeds 0 1 2 --jobs 2 --out study.md
 """
 import argparse
@@ -37,8 +37,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from mmengine.config import DictAction
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+HERE = osp.dirname(osp.abspath(__file__))
+ROOT = osp.dirname(osp.dirname(HERE))
+sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
 from absent_classes import absent_report, config_counts  # noqa: E402
 from compare_runs import paired, table  # noqa: E402
 
@@ -145,7 +146,7 @@ def main(argv=None):
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument('--jobs', type=int, default=2)
     parser.add_argument('--work-dir', default='work_dirs/missing_classes')
-    parser.add_argument('--out', default='docs/missing_classes_study.md')
+    parser.add_argument('--out', default=osp.join(HERE, 'report.md'))
     args = parser.parse_args(argv)
     start = time.time()
 
@@ -170,13 +171,13 @@ def main(argv=None):
     header = [
         '# BCL where classes are missing from batches, and over a longer '
         'schedule', '',
-        f'Made by `python tools/analysis_tools/missing_classes_study.py` '
+        f'Made by `python studies/missing_classes/run.py` '
         f'(seeds {" ".join(map(str, args.seeds))}; runs trained '
         f'{args.jobs} side by side, one thread each, on {os.cpu_count()} '
         f'CPU cores). This call trained {trained} of the {len(jobs)} runs '
         f'({wall:.0f} min wall time) and reused the others, already trained'
         + ('' if 'mnist-b64' not in args.regimes else
-           ', `mnist-b64`\'s from `mnist5k_report.sh` in '
+           ', `mnist-b64`\'s from `studies/mnist5k/run.sh` in '
            f'`{osp.dirname(run_dir(args.work_dir, "mnist-b64", "BCL", 0))}`')
         + f'. Training took {sum(recorded):.0f} min in all for the '
         f'{len(recorded)} runs whose time was recorded (`<run>.minutes`); '
