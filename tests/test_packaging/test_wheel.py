@@ -1,6 +1,6 @@
 """A non-editable install is a complete OpenMMLab package: the wheel
-carries the configs, tools and model index under mmbcl/.mim (with the
-licence), and, installed, MMPretrain's model hub lists and builds every
+carries the configs, the user tools and the model index under mmbcl/.mim
+(with the licence; no benchmark or study), and, installed, MMPretrain's model hub lists and builds every
 mmbcl model."""
 import glob
 import os
@@ -55,6 +55,12 @@ def test_wheel_carries_configs_tools_and_licence(wheel):
     assert any(n.endswith(('dist-info/licenses/LICENSE', 'dist-info/LICENSE'))
                for n in names)
     assert not any('__pycache__' in n for n in names)
+    # user tools only: no benchmark, study or developer script
+    assert not any(n.startswith(('benchmarks/', 'studies/')) or
+                   '/benchmarks/' in n or '/studies/' in n or
+                   'benchmark' in osp.basename(n) for n in names), names
+    assert 'mmbcl/.mim/tools/analysis_tools/shot_report.py' in names
+    assert 'mmbcl/.mim/tools/visualization/plot_per_class.py' in names
 
 
 def test_lite_extra_brings_mmcv_lite(wheel):
