@@ -65,7 +65,8 @@ setup(
     license='Apache License 2.0',
     python_requires='>=3.9',
     packages=find_packages(
-        exclude=('configs', 'tools', 'tests', 'docs', 'benchmarks', 'studies')),
+        exclude=('configs', 'tools', 'tests', 'docs', 'benchmarks',
+                 'studies')),
     package_data={'mmbcl': [f'.mim/{name}' for name in MIM_FILES] + [
         '.mim/configs/**/*', '.mim/tools/**/*']},
     install_requires=parse_requirements('requirements/runtime.txt'),

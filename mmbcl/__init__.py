@@ -1,3 +1,4 @@
+# isort: skip_file
 """mmbcl: Balanced Contrastive Learning for long-tailed recognition.
 
 Importing this package (``custom_imports=dict(imports=['mmbcl'])``)

@@ -1,5 +1,6 @@
 """The benchmarks run, and their baseline is the same loss (the timings
 themselves live in ``benchmarks/README.md``)."""
+# isort: skip_file (the path set-up must come before the imports)
 import os.path as osp
 import sys
 

@@ -123,6 +123,7 @@ def test_cifar_contrastive_blur_radius_range():
     """The blur radius is uniform in [0.1, 2] (ConCutMix's GaussianBlur
     ``sigma=[.1, 2.]``), applied to half the images."""
     import numpy as np
+
     from mmpretrain.registry import TRANSFORMS
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs', 'bcl', 'resnet32_cifar100_lt_r100.py'))
@@ -182,6 +183,7 @@ def validate_once(cfg, model, size):
     """One validation batch of generated images through the model and
     the config's own val_evaluator (counts as ClassCountsHook sets them)."""
     from mmengine.evaluator import Evaluator
+
     from mmpretrain.structures import DataSample
     classes = model.head.num_classes
     with DefaultScope.overwrite_default_scope('mmpretrain'):
@@ -309,6 +311,7 @@ def test_ablation_configs_train_a_step(variant, averaging, complement):
     """The paper's ablation: each config sets the two switches and trains
     a step of the CIFAR recipe (3 views, 32 px)."""
     from mmengine.optim import OptimWrapper
+
     from mmpretrain.structures import DataSample
     cfg = Config.fromfile(ABLATION.format(variant))
     model = build_model(cfg)
@@ -329,6 +332,7 @@ def test_ablation_configs_train_a_step(variant, averaging, complement):
 
 def test_la_ce_baseline_trains_a_step_on_one_view():
     from mmengine.optim import OptimWrapper
+
     from mmpretrain.structures import DataSample
     cfg = Config.fromfile(ABLATION.format('la-ce'))
     assert [t['type'] for t in cfg.train_dataloader.dataset.pipeline] == [

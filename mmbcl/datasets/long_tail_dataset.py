@@ -3,6 +3,7 @@ import copy
 from typing import Optional, Union
 
 import numpy as np
+
 from mmpretrain.registry import DATASETS
 
 from .class_counts import get_labels, num_classes_of

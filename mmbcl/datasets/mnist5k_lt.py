@@ -3,6 +3,7 @@ import functools
 from typing import List, Optional, Tuple
 
 import numpy as np
+
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 

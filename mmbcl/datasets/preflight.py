@@ -13,6 +13,7 @@ import shutil
 from typing import Iterator, Optional
 
 from mmengine.registry import DefaultScope
+
 from mmpretrain.datasets import CIFAR10, CustomDataset, cifar
 from mmpretrain.registry import DATASETS
 

@@ -1,7 +1,6 @@
 from .dump_lt_results import DumpLTResults
 from .neural_collapse import NeuralCollapse, neural_collapse
-from .results_file import (ResultsFileError, load_lt_results,
-                           save_lt_results)
+from .results_file import ResultsFileError, load_lt_results, save_lt_results
 from .shot_accuracy import ShotAccuracy
 from .shot_groups import ShotGroupMetric, shot_groups
 from .simplex_geometry import SimplexGeometry, simplex_report

@@ -34,6 +34,7 @@ import numpy as np
 from mmengine.registry import DefaultScope
 
 from mmpretrain.registry import TRANSFORMS
+
 from .augment_stages import RandomApplyStages, Stage, compile_stages
 
 

@@ -54,10 +54,10 @@ def logged_losses(work_dir):
 
 
 def test_state_and_loss_on_the_gpu():
-    from tests.test_engine.test_hooks.test_class_counts_hook import (
-        demo_model, every_tensor, fake_runner)
     from mmbcl.engine.hooks import ClassCountsHook
     from mmpretrain.structures import DataSample
+    from tests.test_engine.test_hooks.test_class_counts_hook import (
+        demo_model, every_tensor, fake_runner)
     model = demo_model().cuda()
     ClassCountsHook().before_train(fake_runner(model))
     assert {t.device.type for _, t in every_tensor(model)} == {'cuda'}

@@ -6,7 +6,6 @@ import pytest
 
 import mmbcl  # noqa: F401
 from mmpretrain.registry import DATASETS
-
 from tests.lt_lists import fixture, full_list
 
 

@@ -22,8 +22,8 @@ def offline(*args, **kwargs):
 @pytest.mark.parametrize('tool', ['tools.train', 'tools.test'])
 def test_missing_cifar_is_one_line_and_leaves_nothing(tool, tmp_path,
                                                       monkeypatch, capsys):
-    """Before: ~150 traceback lines ending in URLError and an empty
-    data/cifar100/ left behind."""
+    """An offline CIFAR download is one line, not a traceback ending in
+    URLError, and leaves no empty data/cifar100/ behind."""
     from mmpretrain.datasets import cifar
     monkeypatch.setattr(cifar, 'download_and_extract_archive', offline)
     root = tmp_path / 'data' / 'cifar100'
@@ -47,7 +47,7 @@ def test_missing_cifar_is_one_line_and_leaves_nothing(tool, tmp_path,
 
 
 def test_missing_list_file_is_one_line(tmp_path, capsys):
-    """Before: the ImageNet-LT list error came after ~1,060 lines of config
+    """A missing ImageNet-LT list file is one line, before the config
     dump."""
     root = tmp_path / 'imagenet'
     root.mkdir()
@@ -62,7 +62,7 @@ def test_missing_list_file_is_one_line(tmp_path, capsys):
 
 def test_unreadable_image_is_named_first(tmp_path):
     """A class folder with a corrupt file: the file name leads the one
-    line (before: at the end of a dataloader worker's traceback)."""
+    line, not the end of a dataloader worker's traceback."""
     for label in range(2):
         folder = tmp_path / 'folder' / f'class{label}'
         folder.mkdir(parents=True)

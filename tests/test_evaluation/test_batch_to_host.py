@@ -1,6 +1,6 @@
 """The metrics copy each batch to the host once: the work of ``process``
 does not grow with the batch, and no tensor is read one sample at a time
-(issue 21: a per-sample ``.cpu()``/``int(t)`` waits for the GPU each time).
+(a per-sample ``.cpu()``/``int(t)`` waits for the GPU each time).
 """
 from collections import Counter
 

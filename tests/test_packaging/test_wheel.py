@@ -1,7 +1,7 @@
 """A non-editable install is a complete OpenMMLab package: the wheel
 carries the configs, the user tools and the model index under mmbcl/.mim
-(with the licence; no benchmark or study), and, installed, MMPretrain's model hub lists and builds every
-mmbcl model."""
+(with the licence; no benchmark or study), and, installed, MMPretrain's
+model hub lists and builds every mmbcl model."""
 import glob
 import os
 import os.path as osp

@@ -85,8 +85,8 @@ def test_unknown_keys_refused(tmp_path):
     (b'\x00\x17' * 300, r'\(600 bytes\) is not a complete checkpoint'),
 ], ids=['missing file', 'random bytes'])
 def test_bad_source_one_line(tmp_path, content, match):
-    """The same one-line checkpoint errors as tools/test.py (before: a raw
-    traceback, or torch's advice to set weights_only=False)."""
+    """The same one-line checkpoint errors as tools/test.py: no traceback,
+    never torch's advice to set weights_only=False."""
     import re
     src = tmp_path / 'missing.pth'
     if content is not None:

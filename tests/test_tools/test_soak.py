@@ -10,7 +10,6 @@ import socket
 import subprocess
 import time
 
-
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SOAK = osp.join(ROOT, 'tests', 'data', 'demo_soak.py')
 OPTIONS = [

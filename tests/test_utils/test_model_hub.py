@@ -2,10 +2,10 @@
 import glob
 import os.path as osp
 
-import mmpretrain
 import yaml
 
 import mmbcl  # noqa: F401
+import mmpretrain
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 METAFILE = osp.join(ROOT, 'configs', 'bcl', 'metafile.yml')

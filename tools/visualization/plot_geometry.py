@@ -11,6 +11,7 @@ Example:
     python tools/visualization/plot_geometry.py ce.npz scl.npz bcl.npz \
         --names LA-CE SCL BCL --out side_by_side.png
 """
+# isort: skip_file (the path set-up must come before the imports)
 import argparse
 
 import matplotlib

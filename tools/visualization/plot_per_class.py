@@ -9,6 +9,7 @@ Example:
     python tools/visualization/plot_per_class.py ce_s0.npz,ce_s1.npz \
         bcl_s0.npz,bcl_s1.npz --names CE BCL --out per_class.png
 """
+# isort: skip_file (the path set-up must come before the imports)
 import argparse
 
 import matplotlib

@@ -7,7 +7,6 @@ from mmengine.registry import DefaultScope
 
 from mmpretrain.registry import TRANSFORMS
 
-
 #: Below this crop size the contrastive crops keep at least a fifth of the
 #: image, as mmbcl's CIFAR recipes do; ImageNet-size crops keep 8 %.
 SMALL_IMAGE = 64

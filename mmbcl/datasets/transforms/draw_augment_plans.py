@@ -8,6 +8,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmpretrain.registry import TRANSFORMS
+
 from ...structures.augment_plan import PlanLayout, check_view_augments
 
 

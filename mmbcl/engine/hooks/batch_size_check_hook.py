@@ -4,6 +4,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
+
 from ...errors import ConfigError
 
 

@@ -1,5 +1,5 @@
-from .data_preprocessor import MultiViewDataPreprocessor, split_views
 from .batch_augments import PlanApplier, draw_and_apply
+from .data_preprocessor import MultiViewDataPreprocessor, split_views
 from .device_augment import DeviceAugmentDataPreprocessor
 from .gather import gather_batch
 

@@ -15,6 +15,7 @@ import torch
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
+
 from ...structures.augment_plan import check_view_augments
 from .batch_augments import PlanApplier
 from .data_preprocessor import MultiViewDataPreprocessor, split_views

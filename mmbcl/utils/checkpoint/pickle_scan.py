@@ -11,8 +11,9 @@ import io
 import pickle
 import pickletools
 import zipfile
-from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
 from typing import BinaryIO, Dict, Set
+
+from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
 
 #: The opcodes that put a string on the stack (a ``STACK_GLOBAL`` reads
 #: its module and name from the two last ones).

@@ -199,7 +199,7 @@ def test_bad_arguments(bad):
 
 
 def test_non_finite_feature_reaches_the_scaler():
-    """A NaN feature no longer aborts: the loss is NaN, the scaler skips the
+    """A NaN feature does not abort: the loss is NaN, the scaler skips the
     step (the weights stay as they were) and lowers its scale."""
     torch.manual_seed(0)
     proj = torch.nn.Linear(8, 8)

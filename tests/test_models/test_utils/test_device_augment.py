@@ -345,7 +345,7 @@ def test_aten_ops_per_view_are_bounded(name):
             applier(x, records)
         launched = sum(recorder.ops.values()) - recorder.views
         assert launched <= ceiling, (v, recorder.ops)
-    # the goal of issue 21: the whole preprocessor (copies, layout,
+    # the target: the whole preprocessor (copies, layout,
     # augmentation, normalisation) launches at most 150 ops a view; all
     # aten ops, views included, stay under it too on torch 2.14 (144 and
     # 149 a view), not on torch 2.6 (CIFAR 151.7)

@@ -3,6 +3,7 @@ import time
 
 import mmbcl  # noqa: F401
 from mmbcl.utils.checkpoint import find_resume_checkpoint
+
 from .planted import save
 
 

@@ -22,8 +22,9 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 import mmbcl  # noqa: F401
-from mmbcl.models.utils.batch_augments import PlanApplier, draw_and_apply
+from mmbcl.models.utils.batch_augments import PlanApplier
 from mmbcl.models.utils.batch_augments import batch_ops as ops
+from mmbcl.models.utils.batch_augments import draw_and_apply
 from mmpretrain.registry import TRANSFORMS
 
 
