@@ -7,9 +7,9 @@ custom_imports = dict(
     imports=['mmbcl', 'tests.data.rank_hooks'], allow_failed_imports=False)
 custom_hooks = [
     dict(type='ClassCountsHook'),
-    dict(type='BatchSizeCheckHook'),
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook'),
     dict(type='SyncBuffersHook'),
     dict(type='RecordRankHook'),
+    dict(type='BatchSizeCheckHook'),
 ]

@@ -237,7 +237,7 @@ def test_planted_results_file_is_refused(planted, tmp_path, monkeypatch,
     root, marker = planted
     if ENVIRONMENTS[env]:
         monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
-    message = tool_error(f'tools.analysis_tools.{tool}', str(root / name),
+    message = tool_error(f'tools.visualization.{tool}', str(root / name),
                          '--out', str(tmp_path / 'plot.png')) \
         if tool != 'shot_report' else tool_error(
             f'tools.analysis_tools.{tool}', str(root / name))
