@@ -51,6 +51,9 @@ def worker(rank, port, out_file):
     loss, grads = loss_and_grads(model, loss_fn, x[part], labels[part])
     if rank == 0:
         torch.save(dict(loss=loss, grads=grads), out_file)
+    # no rank tears gloo down while the other is still in a collective
+    # (a peer closing its connection early aborts the other process)
+    dist.barrier()
     dist.destroy_process_group()
 
 
