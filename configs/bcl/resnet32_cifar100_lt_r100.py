@@ -8,6 +8,6 @@ _base_ = [
 
 # LA tau 1, BCL's own (the authors' loss/logitadjust.py; CUDA_LTR): ConCutMix's
 # run_files/cifar100_imb100.sh tunes it to 0.9 for its own method
-# (docs/recipes.md).
+# (docs/user_guides/recipe_sources.md).
 model = dict(head=dict(num_classes=100, loss=dict(tau=1.0)))
 train_dataloader = dict(dataset=dict(imb_factor=0.01))

@@ -1,6 +1,6 @@
 # CIFAR-10-LT with BCL's three views: 1 classification view and 2
 # contrastive views, value for value as ConCutMix's BCL branch
-# (YuMJie/ConCutMix main.py, --cl_views uncutout-sim; docs/recipes.md). The
+# (YuMJie/ConCutMix main.py, --cl_views uncutout-sim; docs/user_guides/recipe_sources.md). The
 # subsets are the standard ones (numpy seed 0, as LDAM-DRW and the authors'
 # dataset/cifar.py; ConCutMix selects with seed 10).
 _base_ = ['./pipelines/auto_aug_cifar10.py']

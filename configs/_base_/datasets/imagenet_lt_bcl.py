@@ -58,7 +58,7 @@ test_pipeline = [
 ]
 
 # 8 GPUs x 32 = 256 images a step: the authors' global batch (they ran 4
-# GPUs with DataParallel, 256 in all; see docs/recipes.md).
+# GPUs with DataParallel, 256 in all; see docs/user_guides/recipe_sources.md).
 train_dataloader = dict(
     batch_size=32,
     num_workers=8,
