@@ -71,7 +71,8 @@ def test_cifar_recipes():
             assert head.feat_dim == 128
             assert head.hidden_channels == 512  # ConCutMix, ProCo
             # BCL's own tau (the authors' loss/logitadjust.py, CUDA_LTR), not
-            # ConCutMix's per-run-file tuning (docs/user_guides/recipe_sources.md)
+            # ConCutMix's per-run-file tuning
+            # (docs/user_guides/recipe_sources.md)
             assert head.loss.tau == 1.0
             assert head.get('cosine_classifier', True)  # --use_norm
             assert cfg.data_preprocessor.mean == [125.307, 122.961, 113.8575]
@@ -350,7 +351,8 @@ def test_la_ce_baseline_trains_a_step_on_one_view():
 
 
 def test_imagenet_lt_recipe_values():
-    """The values docs/user_guides/recipe_sources.md traces to the authors' main.py/README."""
+    """The values docs/user_guides/recipe_sources.md traces to the authors'
+    main.py/README."""
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs', 'bcl', 'resnext50_imagenet_lt.py'))
     assert cfg.train_dataloader.batch_size * 8 == 256
