@@ -264,6 +264,9 @@ class BCLLoss(nn.Module):
         torch.Size([])
     """
 
+    #: The key of the loss in the logs.
+    loss_name = 'loss_bcl'
+
     def __init__(self,
                  temperature: float = 0.1,
                  loss_weight: float = 1.0,
@@ -284,6 +287,11 @@ class BCLLoss(nn.Module):
         self.gather_distributed = gather_distributed
         self.class_averaging = class_averaging
         self.class_complement = class_complement
+
+    @property
+    def uses_prototypes(self) -> bool:
+        """Whether ``BCLHead`` must build the prototype MLP."""
+        return self.class_complement
 
     def forward(self,
                 features: Tensor,
