@@ -14,7 +14,15 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
     glob.glob(osp.join(ROOT, 'configs', 'bcl', '*.py')) +
     glob.glob(osp.join(ROOT, 'configs', 'bcl', 'ablation', '*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'baselines', '*.py')))
+    glob.glob(osp.join(ROOT, 'configs', 'baselines', '*.py')) +
+    glob.glob(osp.join(ROOT, 'configs', 'proco', '*.py')))
+
+
+def config_id(path):
+    """``bcl/resnet32_cifar10_lt_r100.py``: unique across method folders."""
+    return osp.relpath(path, osp.join(ROOT, 'configs'))
+
+
 ABLATION = osp.join(ROOT, 'configs', 'bcl', 'ablation',
                     'resnet32_cifar100_lt_r100_{}.py')
 
@@ -34,7 +42,7 @@ def build_model(cfg):
         return MODELS.build(model_cfg)
 
 
-@pytest.mark.parametrize('config', CONFIGS, ids=osp.basename)
+@pytest.mark.parametrize('config', CONFIGS, ids=config_id)
 def test_config_builds_datasets(config):
     """Every split's dataset config is complete (built lazily: no data;
     a wrapper's source dataset is the one built)."""
@@ -93,6 +101,62 @@ def test_cifar_recipes():
             for mlp in (model.head.contrast_mlp, model.head.proto_mlp):
                 assert [mlp[0].in_features, mlp[0].out_features,
                         mlp[3].out_features] == [64, 512, 128]
+
+
+@pytest.mark.parametrize('dataset, classes', [('cifar10', 10),
+                                              ('cifar100', 100)])
+def test_proco_cifar_recipes(dataset, classes):
+    """What ProCo's CIFAR code changes in BCL's recipe
+    (docs/user_guides/recipe_sources.md), for every imbalance ratio."""
+    for rho in (100, 50, 10):
+        cfg = Config.fromfile(
+            osp.join(ROOT, 'configs', 'proco',
+                     f'resnet32_{dataset}_lt_r{rho}.py'))
+        assert cfg.train_dataloader.dataset.imb_factor == 1 / rho
+        assert cfg.train_dataloader.dataset.type == dataset.upper() + 'LT'
+        assert cfg.val_dataloader.dataset.type == dataset.upper()
+        head = cfg.model.head
+        assert head.num_classes == cfg.data_preprocessor.num_classes == (
+            classes)
+        assert head.contrast_loss == dict(type='ProCoLoss', temperature=0.1,
+                                          loss_weight=1.0)
+        assert (head.loss.loss_weight, head.loss.tau) == (1.0, 1.0)
+        assert head.cosine_classifier is False  # use_norm False
+        assert (head.feat_dim, head.hidden_channels) == (128, 512)
+        assert cfg.optim_wrapper.optimizer.lr == 0.3
+        assert cfg.optim_wrapper.optimizer.weight_decay == 2e-4
+        assert cfg.train_dataloader.batch_size == 256
+        assert epoch_lrs(cfg) == pytest.approx(concutmix_lrs(0.3))
+        views = cfg.train_dataloader.dataset.pipeline[0].transforms
+        assert [t['type'] for t in views[0]] == [
+            'RandomCrop', 'RandomFlip', 'AutoAugment', 'Cutout']
+        assert (views[0][3]['shape'], views[0][3]['pad_val'],
+                views[0][3]['prob']) == (16, 0, 1.0)
+        assert [t['type'] for t in views[1]] == [
+            'RandomResizedCrop', 'RandomFlip', 'RandomApply',
+            'RandomGrayscale']
+        assert views[1][0]['crop_ratio_range'] == (0.08, 1.0)
+
+
+def test_proco_large_scale_recipes():
+    """ProCo's ImageNet-LT and iNaturalist scripts on BCL's recipes."""
+    for name in ('resnext50_imagenet_lt', 'resnet50_imagenet_lt',
+                 'resnet50_inat2018'):
+        cfg = Config.fromfile(osp.join(ROOT, 'configs', 'proco',
+                                       f'{name}.py'))
+        head = cfg.model.head
+        assert head.contrast_loss == dict(type='ProCoLoss', temperature=0.07,
+                                          loss_weight=1.0)
+        assert head.loss.loss_weight == 1.0
+        assert (head.feat_dim, head.cosine_classifier) == (1024, True)
+        assert cfg.train_dataloader.batch_size * 8 == 256
+        inat = 'inat' in name
+        assert cfg.optim_wrapper.optimizer.lr == (0.2 if inat else 0.1)
+        assert cfg.optim_wrapper.optimizer.weight_decay == (
+            1e-4 if inat else 5e-4)
+        assert cfg.train_cfg.max_epochs == cfg.param_scheduler.T_max == 90
+        assert cfg.model.backbone.type == (
+            'ResNeXt' if 'resnext' in name else 'ResNet')
 
 
 def concutmix_lrs(lr, epochs=200, warmup=5, milestones=(160, 180)):
@@ -175,7 +239,8 @@ def check_conventions(cfg, model, config):
     for hook in ('ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossHook',
                  'SyncBuffersHook'):
         assert hook in [h['type'] for h in cfg.custom_hooks], hook
-    if '/bcl/' in config and not config.endswith('_la-ce.py'):
+    if ('/bcl/' in config or '/proco/' in config) and not config.endswith(
+            '_la-ce.py'):
         assert type(model).__name__ == 'BCLClassifier'
     assert model.head.num_classes == cfg.data_preprocessor.num_classes
 
@@ -219,7 +284,7 @@ SHRUNK = {
 }
 
 
-@pytest.mark.parametrize('config', EXTERNAL, ids=osp.basename)
+@pytest.mark.parametrize('config', EXTERNAL, ids=config_id)
 def test_config_trains_a_step_and_validates(config):
     """Configs on data we cannot ship (CIFAR, ImageNet-LT, iNaturalist):
     the model, optimiser and evaluator on generated images. A train step
@@ -241,8 +306,11 @@ def test_config_trains_a_step_and_validates(config):
     model = build_model(cfg)
     check_conventions(cfg, model, config)
     classes = model.head.num_classes
-    if hasattr(model.head.loss_module, 'set_class_counts'):  # not plain CE
-        model.head.loss_module.set_class_counts(range(1, classes + 1))
+    for module in model.modules():  # as ClassCountsHook, not plain CE
+        if hasattr(module, 'set_class_prior'):
+            module.set_class_prior(range(1, classes + 1))
+        if hasattr(module, 'start_epoch'):  # as ProCoEstimatorHook
+            module.start_epoch(0)
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         optim = build_optim_wrapper(model, cfg.optim_wrapper)
     size = min(input_size(cfg), 64)
@@ -268,14 +336,17 @@ def test_config_trains_a_step_and_validates(config):
         assert all(torch.isfinite(torch.as_tensor(v))
                    for v in log_vars.values())
         losses.append(float(log_vars['loss']))
-    assert ('loss_bcl' in log_vars) == bcl
+    contrast = getattr(model.head, 'contrast_loss', None)
+    assert (contrast is not None) == bcl
+    if contrast is not None:
+        assert contrast.loss_name in log_vars
     if adamw:
         assert backbone.type in SHRUNK, backbone.type
         assert sum(losses[-3:]) / 3 < losses[0], losses
     validate_once(cfg, model, size)
 
 
-@pytest.mark.parametrize('config', EMBEDDED, ids=osp.basename)
+@pytest.mark.parametrize('config', EMBEDDED, ids=config_id)
 def test_config_runs_end_to_end(config, tmp_path):
     """Configs on embedded data, as a user runs them: tools/train.py for
     one epoch of a small subset (the schedule follows max_epochs) with a

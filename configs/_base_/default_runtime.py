@@ -21,6 +21,8 @@ custom_hooks = [
     dict(type='EpochSeedHook'),
     dict(type='NonFiniteLossHook', interval=50, patience=20),
     dict(type='SyncBuffersHook'),
+    # ProCoLoss's per-epoch swap of its class estimates (no-op without it)
+    dict(type='ProCoEstimatorHook'),
 ]
 
 default_hooks = dict(

@@ -29,6 +29,35 @@ def projection_mlp(in_channels: int, feat_dim: int,
         nn.ReLU(inplace=True), nn.Linear(hidden, feat_dim))
 
 
+def build_contrast_loss(cfg, num_classes: int,
+                        feat_dim: int) -> Optional[nn.Module]:
+    """Build the head's contrastive loss.
+
+    A loss that keeps per-class state of the contrastive features
+    (``sized_by_head``, e.g. ``ProCoLoss``) gets the head's ``num_classes``
+    and ``feat_dim`` unless its config sets them, and must agree with them.
+    """
+    if cfg is None or isinstance(cfg, nn.Module):
+        loss = cfg
+    else:
+        loss_type = cfg.get('type')
+        loss_cls = (MODELS.get(loss_type) if isinstance(loss_type, str)
+                    else loss_type)
+        if getattr(loss_cls, 'sized_by_head', False):
+            cfg = dict(cfg)
+            cfg.setdefault('num_classes', num_classes)
+            cfg.setdefault('feat_dim', feat_dim)
+        loss = MODELS.build(cfg)
+    for name, value in (('num_classes', num_classes), ('feat_dim', feat_dim)):
+        if getattr(loss, 'sized_by_head', False) and getattr(
+                loss, name) != value:
+            raise ConfigError(
+                f'BCLHead: contrast_loss {name}={getattr(loss, name)} but '
+                f'the head has {name}={value}; leave it out of the '
+                'contrast_loss config (the head passes its own)')
+    return loss
+
+
 class CosineClassifier(NormProduct):
     """``scale * cos(x, w_c)``, the authors' ``NormedLinear`` (scale 30).
 
@@ -63,8 +92,9 @@ class BCLHead(ClsHead):
     (``BCLLoss``; its ``loss_weight`` is the paper's beta) is applied to
     the contrastive views plus the prototypes.
 
-    With ``BCLLoss(class_complement=False)`` there is no prototype MLP
-    (nothing would train it). With ``contrast_loss=None`` there is no
+    With ``BCLLoss(class_complement=False)`` or ``ProCoLoss`` there is no
+    prototype MLP (nothing would train it). ``ProCoLoss`` gets the head's
+    ``num_classes`` and ``feat_dim``. With ``contrast_loss=None`` there is no
     contrastive branch at all: the head is a cosine classifier trained with
     ``loss`` on a single view, usable by a plain ``ImageClassifier`` (the
     LA-CE baseline, beta = 0).
@@ -124,14 +154,13 @@ class BCLHead(ClsHead):
             self.fc = CosineClassifier(in_channels, num_classes, scale)
         else:
             self.fc = nn.Linear(in_channels, num_classes)
-        self.contrast_loss = (
-            contrast_loss if isinstance(contrast_loss, nn.Module)
-            or contrast_loss is None else MODELS.build(contrast_loss))
+        self.contrast_loss = build_contrast_loss(contrast_loss, num_classes,
+                                                 feat_dim)
         self.contrast_mlp = self.proto_mlp = None
         if self.contrast_loss is not None:
             self.contrast_mlp = projection_mlp(in_channels, feat_dim,
                                                hidden_channels)
-            if getattr(self.contrast_loss, 'class_complement', True):
+            if getattr(self.contrast_loss, 'uses_prototypes', True):
                 self.proto_mlp = projection_mlp(in_channels, feat_dim,
                                                 hidden_channels)
 
@@ -191,7 +220,8 @@ class BCLHead(ClsHead):
 
         Returns:
             dict: ``loss_cls`` (alpha * LA-CE) and, with a contrastive
-            branch, ``loss_bcl`` (beta * BCL).
+            branch, the contrastive loss under its ``loss_name``
+            (``loss_bcl``: beta * BCL; ``loss_proco``: alpha * ProCo).
         """
         x = self.pre_logits(feats)
         batch_size = len(data_samples)
@@ -207,9 +237,10 @@ class BCLHead(ClsHead):
         if self.contrast_loss is not None:
             z = F.normalize(self.contrast_mlp(x), dim=1)
             contrast = torch.stack(z[batch_size:].split(batch_size), dim=1)
-            losses['loss_bcl'] = self.contrast_loss(
-                contrast, labels, self.prototypes(),
-                num_classes=self.num_classes)
+            name = getattr(self.contrast_loss, 'loss_name', 'loss_contrast')
+            losses[name] = self.contrast_loss(contrast, labels,
+                                              self.prototypes(),
+                                              num_classes=self.num_classes)
         return losses
 
     def set_class_counts(self, class_counts: Sequence[int]) -> None:

@@ -126,3 +126,29 @@ class TestBCLHead(TestCase):
         self.assertNotIn('contrast_feat', preds[0])
         with pytest.raises(ValueError, match=r'1 view\(s\) x 2 samples'):
             head.loss((torch.randn(6, 16), ), samples([0, 1]))
+
+
+def proco_head(**contrast):
+    return MODELS.build(
+        dict(type='BCLHead', num_classes=4, in_channels=16, feat_dim=32,
+             loss=dict(type='LogitAdjustLoss', class_counts=[40, 20, 5, 2]),
+             contrast_loss=dict(type='ProCoLoss', **contrast)))
+
+
+def test_proco_head_has_no_prototypes_and_passes_its_sizes():
+    head = proco_head()
+    assert head.proto_mlp is None and head.prototypes() is None
+    assert (head.contrast_loss.num_classes, head.contrast_loss.feat_dim) == (
+        4, 32)
+    head.contrast_loss.logit_adjust.set_class_counts([40, 20, 5, 2])
+    head.contrast_loss.start_epoch(0)
+    losses = head.loss((torch.randn(6, 16), ), samples([0, 3]))
+    assert set(losses) == {'loss_cls', 'loss_proco'}
+    assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_proco_sizes_that_disagree_with_the_head_are_refused():
+    from mmbcl.errors import ConfigError
+    with pytest.raises(ConfigError, match='contrast_loss num_classes=5 but '
+                       'the head has num_classes=4'):
+        proco_head(num_classes=5)
