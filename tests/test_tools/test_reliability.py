@@ -28,6 +28,8 @@ KILLED = osp.join(ROOT, 'tests', 'data', 'demo_killed.py')
 GPU_AUG_DEMO = osp.join(ROOT, 'configs', 'bcl',
                         'resnet8_synthetic_lt_demo_gpu-aug.py')
 GPU_AUG_KILLED = osp.join(ROOT, 'tests', 'data', 'demo_gpu-aug_killed.py')
+PROCO_DEMO = osp.join(ROOT, 'configs', 'proco', 'resnet8_synthetic_lt_demo.py')
+PROCO_KILLED = osp.join(ROOT, 'tests', 'data', 'proco_demo_killed.py')
 
 
 def start(config, work_dir, *options):
@@ -41,12 +43,14 @@ def start(config, work_dir, *options):
 
 @pytest.fixture(scope='module')
 def killed(tmp_path_factory):
-    """The three killed runs, started together: after epoch 2's
-    checkpoint (CPU demo, gpu-aug demo) and half-way through writing it."""
+    """The four killed runs, started together: after epoch 2's
+    checkpoint (CPU demo, gpu-aug demo, ProCo demo) and half-way through
+    writing it."""
     runs = dict(
         after_save=(KILLED, []),
         mid_save=(KILLED, ['custom_hooks.2.mode=mid_save']),
-        gpu_aug=(GPU_AUG_KILLED, []))
+        gpu_aug=(GPU_AUG_KILLED, []),
+        proco=(PROCO_KILLED, []))
     dirs = {name: str(tmp_path_factory.mktemp(name)) for name in runs}
     procs = {name: start(config, dirs[name], *options)
              for name, (config, options) in runs.items()}
@@ -148,6 +152,22 @@ def test_gpu_aug_resume_after_kill_is_exact(killed, tmp_path, capsys):
     log = resume(GPU_AUG_DEMO, work_dir, capsys)
     assert 'resumed epoch: 2' in log
     assert_same_run(work_dir, reference)
+
+
+def test_proco_resume_after_kill_is_exact(killed, tmp_path, capsys):
+    """ProCo's class estimates are checkpointed buffers and its epoch swap
+    draws from the seed and epoch: a resumed run repeats the uninterrupted
+    one bit for bit, estimates included."""
+    reference = str(tmp_path / 'straight')
+    call_tool('tools.train', PROCO_DEMO, '--work-dir', reference,
+              '--cfg-options', *DEMO_TINY)
+    work_dir = killed['proco']
+    log = resume(PROCO_DEMO, work_dir, capsys)
+    assert 'resumed epoch: 2' in log
+    assert_same_run(work_dir, reference)
+    estimate = weights(osp.join(work_dir, 'epoch_4.pth'))[
+        'head.contrast_loss.estimate.count']
+    assert estimate.sum() > 0  # compared above, and not empty
 
 
 def test_resume_in_a_copied_work_dir_stays_there(demo_run, tmp_path,
