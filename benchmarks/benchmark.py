@@ -1,5 +1,5 @@
-"""Benchmark BCL's costs: the loss, a training step, the 3-view pipeline,
-device-side augmentation.
+"""Benchmark BCL's costs: the loss (and ProCo's beside it), a training step,
+the 3-view pipeline, device-side augmentation.
 
 Prints Markdown tables (``benchmarks/README.md`` holds a run of it).
 Timings are medians over interleaved rounds; ratios are medians of
@@ -13,6 +13,7 @@ slower than one thread, so timings are only comparable at a stated count.
 Example:
     python benchmarks/benchmark.py                 # everything, CPU
     python benchmarks/benchmark.py --only loss --device cuda
+    python benchmarks/benchmark.py --only proco
     python benchmarks/benchmark.py --only device-aug --device cuda
 """
 import argparse
@@ -162,17 +163,23 @@ MEMORY_SNIPPET = '''
 import sys, torch
 sys.path.insert(0, {root!r})
 from benchmark import loss_inputs, naive_bcl_loss
-from mmbcl.models.losses import bcl_loss
+from mmbcl.models.losses import ProCoLoss, bcl_loss
 device = torch.device({device!r})
-feats, protos, labels = loss_inputs(8142, 1024, device)
+classes, dim = {classes}, {dim}
+feats, protos, labels = loss_inputs(classes, dim, device)
 keys = torch.cat([feats.detach()[:, 0], feats.detach()[:, 1],
                   protos.detach()]).requires_grad_()
 anchors = keys.detach()[:512].clone().requires_grad_()
+if {method!r} == 'proco':  # its estimates exist before the step
+    proco = ProCoLoss(dim, classes, temperature=0.07).to(device)
+    proco.logit_adjust.set_class_counts(range(1, classes + 1))
+    proco.start_epoch(0)
 run = dict(
     floor=lambda: anchors.mm(keys.T).sum().backward(),
     mmbcl=lambda: bcl_loss(feats, labels, protos, 0.07).backward(),
-    naive=lambda: naive_bcl_loss(protos, feats, labels, 8142,
-                                 0.07).backward())[{method!r}]
+    naive=lambda: naive_bcl_loss(protos, feats, labels, classes,
+                                 0.07).backward(),
+    proco=lambda: proco(feats, labels).backward())[{method!r}]
 if device.type == 'cuda':
     torch.cuda.synchronize()
     base = torch.cuda.memory_allocated()
@@ -209,20 +216,26 @@ def bench_memory(device):
           f'(C = 8142, D = 1024, B = 256); {how}\n')
     print('| method | extra peak memory (MiB) |')
     print('|---|---|')
-    root = os.path.dirname(os.path.abspath(__file__))  # benchmarks/
     for method in ('floor', 'mmbcl', 'naive'):
-        code = MEMORY_SNIPPET.format(root=root, device=str(device),
-                                     method=method)
-        out = subprocess.run([sys.executable, '-c', code], check=True,
-                             capture_output=True, text=True).stdout
-        print(f'| {method} | {float(out.split()[-1]):.0f} |')
+        print(f'| {method} | {peak_memory(device, method, 8142, 1024):.0f} |')
+
+
+def peak_memory(device, method, classes, dim):
+    """Extra peak memory (MiB) of one forward + backward of ``method`` in
+    a fresh process (B = 256)."""
+    root = os.path.dirname(os.path.abspath(__file__))  # benchmarks/
+    code = MEMORY_SNIPPET.format(root=root, device=str(device),
+                                 method=method, classes=classes, dim=dim)
+    out = subprocess.run([sys.executable, '-c', code], check=True,
+                         capture_output=True, text=True).stdout
+    return float(out.split()[-1])
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--only',
-                        default='loss,memory,step,pipeline,device-aug',
+                        default='loss,memory,proco,step,pipeline,device-aug',
                         help='comma-separated sections to run')
     parser.add_argument('--rounds', type=int, default=30,
                         help='timing rounds of the loss benchmark')
@@ -245,6 +258,9 @@ def main():
         bench_loss(device, args.rounds)
     if 'memory' in sections:
         bench_memory(device)
+    if 'proco' in sections:
+        from benchmark_proco import bench_proco
+        bench_proco(device, args.rounds)
     if 'step' in sections:
         from benchmark_step import bench_step
         bench_step(device)

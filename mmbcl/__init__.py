@@ -4,7 +4,8 @@
 Importing this package (``custom_imports=dict(imports=['mmbcl'])``)
 registers every component into MMPretrain's registries, so configs use
 plain type names such as ``type='BCLHead'``, and mmbcl's configs into
-MMPretrain's model hub (``mmpretrain.list_models('*bcl*')``). It also
+MMPretrain's model hub (``mmpretrain.list_models('bcl_*')``, and
+``'proco_*'``). It also
 routes MMEngine's checkpoint loading through mmbcl's check and
 ``weights_only=True`` load (see :mod:`mmbcl.utils.checkpoint`).
 """

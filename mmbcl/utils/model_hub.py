@@ -23,8 +23,8 @@ def model_index_path() -> Optional[Tuple[str, str]]:
 def register_models() -> int:
     """Add mmbcl's models to ``mmpretrain.apis.ModelHub``; idempotent.
 
-    Afterwards ``mmpretrain.list_models('*bcl*')`` lists every mmbcl
-    config by its name in ``configs/bcl/metafile.yml`` and
+    Afterwards ``mmpretrain.list_models('bcl_*')`` (and ``'proco_*'``)
+    lists every mmbcl config by its name in ``configs/*/metafile.yml`` and
     ``mmpretrain.get_model(name)`` builds it.
 
     Returns:

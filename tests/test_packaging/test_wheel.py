@@ -42,6 +42,7 @@ def test_wheel_carries_configs_tools_and_licence(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ('mmbcl/.mim/model-index.yml',
                  'mmbcl/.mim/configs/bcl/metafile.yml',
+                 'mmbcl/.mim/configs/proco/metafile.yml',
                  'mmbcl/.mim/configs/bcl/resnext50_imagenet_lt.py',
                  'mmbcl/.mim/configs/_base_/default_runtime.py',
                  'mmbcl/.mim/tools/train.py', 'mmbcl/.mim/tools/test.py',
@@ -99,6 +100,7 @@ for name in ('bcl_resnet8_synthetic_lt_demo', 'bcl_resnet32_cifar100_lt_r100',
         text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.split('\n')
-    metafile = open(osp.join(ROOT, 'configs', 'bcl', 'metafile.yml')).read()
-    assert int(lines[0]) == metafile.count('  - Name: bcl_')
+    metafiles = [open(osp.join(ROOT, 'configs', method, 'metafile.yml')).read()
+                 for method in ('bcl', 'proco')]
+    assert int(lines[0]) == sum(m.count('  - Name: ') for m in metafiles)
     assert 'bcl_resnet32_cifar100_lt_r100 BCLClassifier 100' in lines

@@ -2,18 +2,33 @@
 import glob
 import os.path as osp
 
+import pytest
 import yaml
 
 import mmbcl  # noqa: F401
 import mmpretrain
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-METAFILE = osp.join(ROOT, 'configs', 'bcl', 'metafile.yml')
+#: method folder -> its model-name prefix in the hub
+METHODS = dict(bcl='bcl_', proco='proco_')
+
+
+def metafile(method):
+    with open(osp.join(ROOT, 'configs', method, 'metafile.yml')) as f:
+        return yaml.safe_load(f)
 
 
 def metafile_models():
-    with open(METAFILE) as f:
-        return yaml.safe_load(f)['Models']
+    return [m for method in METHODS for m in metafile(method)['Models']]
+
+
+def test_model_index_imports_every_metafile():
+    with open(osp.join(ROOT, 'model-index.yml')) as f:
+        imports = yaml.safe_load(f)['Import']
+    assert imports == [f'configs/{m}/metafile.yml' for m in METHODS]
+    for method, prefix in METHODS.items():
+        assert all(m['Name'].startswith(prefix)
+                   for m in metafile(method)['Models'])
 
 
 def test_every_config_is_in_the_metafile():
@@ -29,10 +44,12 @@ def test_every_config_is_in_the_metafile():
 def test_list_models_and_get_model():
     """Every model is listed; get_model builds them by name (two here:
     tests/test_configs.py builds every config's model)."""
-    names = mmpretrain.list_models('*bcl*')
+    names = mmpretrain.list_models('bcl_*') + mmpretrain.list_models(
+        'proco_*')
     assert set(names) == {m['Name'] for m in metafile_models()}
     for name, classes in (('bcl_resnet8_synthetic_lt_demo', 10),
-                          ('bcl_resnet32_cifar100_lt_r100', 100)):
+                          ('bcl_resnet32_cifar100_lt_r100', 100),
+                          ('proco_resnet32_cifar10_lt_r100', 10)):
         model = mmpretrain.get_model(name)
         assert model.head.num_classes == classes, name
 
@@ -54,15 +71,15 @@ def test_results_name_their_source():
                 assert result['Source'].startswith('none: '), model['Name']
 
 
-def test_readme_table_carries_the_metafile_numbers():
-    """configs/bcl/README.md's results table shows every traced number with
+@pytest.mark.parametrize('method', METHODS)
+def test_readme_table_carries_the_metafile_numbers(method):
+    """Each method's README results table shows every traced number with
     its source, as the metafile does, and the metafile points at it."""
-    readme = open(osp.join(ROOT, 'configs', 'bcl', 'README.md'),
+    readme = open(osp.join(ROOT, 'configs', method, 'README.md'),
                   encoding='utf-8').read()
-    with open(METAFILE) as f:
-        (collection, ) = yaml.safe_load(f)['Collections']
-    assert collection['README'] == 'configs/bcl/README.md'
-    for model in metafile_models():
+    (collection, ) = metafile(method)['Collections']
+    assert collection['README'] == f'configs/{method}/README.md'
+    for model in metafile(method)['Models']:
         for result in model['Results']:
             if result['Metrics']:
                 value = result['Metrics']['Top 1 Accuracy']

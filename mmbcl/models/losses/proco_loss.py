@@ -1,5 +1,5 @@
 """Probabilistic contrastive loss (ProCo; Du et al., TPAMI 2024)."""
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 import torch.distributed as dist
@@ -12,7 +12,7 @@ from mmpretrain.registry import MODELS
 from ..utils.gather import gather_batch
 from ..utils.precision import no_autocast
 from ..utils.vmf import (check_vmf_dim, vmf_log_normaliser,
-                         vmf_mean_resultant)
+                         vmf_log_normaliser_and_ratio)
 from .bcl_loss import check_labels
 from .logit_adjust_loss import LogitAdjustLoss
 
@@ -53,28 +53,47 @@ class ClassVMFEstimate(nn.Module):
 
     @torch.no_grad()
     def update(self, features: Tensor, labels: Tensor) -> None:
-        """Add ``(N, D)`` features of classes ``labels`` to the means.
+        """Add ``(N, D)`` features of classes ``labels`` to the means."""
+        self.add(labels, *class_sums(features, labels, self.mean))
 
-        Two ``index_add_`` calls: ``O((N + C) D)`` memory.
+    @torch.no_grad()
+    def add(self, labels: Tensor, added: Tensor, sums: Tensor) -> None:
+        """Add to the classes of ``labels`` their ``added`` features, which
+        sum to ``sums`` (both per sample, as :func:`class_sums` gives).
+
+        Only the batch's rows are touched: ``O(N D)``. Samples of a class
+        write identical values, so duplicate indices are harmless.
         """
-        features = features.to(self.mean.dtype)
-        added = torch.zeros_like(self.count).index_add_(
-            0, labels, torch.ones_like(features[:, 0]))
-        sums = torch.zeros_like(self.mean).index_add_(0, labels, features)
-        total = self.count + added
-        # mean <- (count * mean + sums) / total; unchanged where nothing came
-        self.mean.add_((sums - added[:, None] * self.mean) /
-                       total.clamp(min=1)[:, None])
-        self.count.copy_(total)
+        mean, count = self.mean[labels], self.count[labels]
+        total = count + added
+        # mean <- (count * mean + sums) / total
+        mean.add_(torch.addcmul(sums, added[:, None], mean,
+                                value=-1).div_(total[:, None]))
+        self.mean.index_put_((labels, ), mean)
+        self.count.index_put_((labels, ), total)
 
-    def concentration(self) -> Tensor:
+    def concentration(self) -> Tuple[Tensor, Tensor]:
         """``(C,)`` kappa from the mean resultant length ``R``:
         ``D R / (1 - R^2)``, set to 1e5 where it exceeds 1e5 or is not a
-        finite non-negative number (the official clamp)."""
-        length = self.mean.norm(dim=1)
+        finite non-negative number (the official clamp); and ``R``."""
+        length = torch.linalg.vector_norm(self.mean, dim=1)
         kappa = self.mean.size(1) * length / (1 - length * length)
         valid = (kappa >= 0) & (kappa <= MAX_KAPPA)
-        return torch.where(valid, kappa, torch.full_like(kappa, MAX_KAPPA))
+        return torch.where(valid, kappa,
+                           torch.full_like(kappa, MAX_KAPPA)), length
+
+
+def class_sums(features: Tensor, labels: Tensor,
+               like: Tensor) -> Tuple[Tensor, Tensor]:
+    """For each sample, how many features the batch holds of its class and
+    their sum: ``(N,)`` and ``(N, D)`` in ``like``'s dtype. One
+    ``index_add_`` into a ``(C, D)`` buffer: ``O((N + C) D)`` memory (the
+    official update expands an ``N x C x D`` tensor)."""
+    features = features.to(like.dtype)
+    added = like.new_zeros(like.size(0)).index_add_(
+        0, labels, torch.ones_like(features[:, 0]))
+    sums = torch.zeros_like(like).index_add_(0, labels, features)
+    return added[labels], sums[labels]
 
 
 class VMFLogRatio(torch.autograd.Function):
@@ -84,9 +103,9 @@ class VMFLogRatio(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, combined: Tensor, log_norm: Tensor, dim: int) -> Tensor:
-        ctx.save_for_backward(
-            vmf_mean_resultant(combined, dim).clamp_(max=1.0))
-        return vmf_log_normaliser(combined, dim) - log_norm
+        value, ratio = vmf_log_normaliser_and_ratio(combined, dim)
+        ctx.save_for_backward(ratio.clamp_(max=1.0))
+        return value.sub_(log_norm)
 
     @staticmethod
     def backward(ctx, grad_output: Tensor):
@@ -94,8 +113,11 @@ class VMFLogRatio(torch.autograd.Function):
         return grad_output * ratio, None, None
 
 
-def proco_logits(features: Tensor, mean: Tensor, kappa: Tensor,
-                 temperature: float) -> Tensor:
+def proco_logits(features: Tensor,
+                 mean: Tensor,
+                 kappa: Tensor,
+                 temperature: float,
+                 length: Optional[Tensor] = None) -> Tensor:
     """ProCo's closed-form contrastive logits (the paper's eq. 13).
 
     With class ``j``'s vMF estimate ``(mu_j, kappa_j)``, the expected
@@ -111,16 +133,22 @@ def proco_logits(features: Tensor, mean: Tensor, kappa: Tensor,
             here).
         kappa (Tensor): ``(C,)`` concentrations.
         temperature (float): ``T``.
+        length (Tensor, optional): ``(C,)`` norms of ``mean`` if known.
 
     Returns:
         Tensor: ``(N, C)`` float64 logits, differentiable in ``features``.
     """
     dim = features.size(1)
     z = features.to(torch.float64) / temperature
+    mean = mean.to(torch.float64)
     kappa = kappa.to(torch.float64)
-    centres = kappa[:, None] * F.normalize(mean.to(torch.float64), dim=1)
-    squared = (kappa * kappa)[None, :] + 2 * z @ centres.t() + (
-        z * z).sum(1, keepdim=True)
+    # 2 kappa_j mu_j . z: the matmul reads the means as they are, the
+    # columns are scaled after (N x C work, not C x D)
+    if length is None:
+        length = torch.linalg.vector_norm(mean, dim=1)
+    scale = 2 * kappa / length.to(torch.float64).clamp(min=1e-12)
+    squared = (z @ mean.t()).mul_(scale).add_(kappa * kappa).add_(
+        (z * z).sum(1, keepdim=True))
     combined = squared.clamp(min=0).sqrt()
     return VMFLogRatio.apply(combined, vmf_log_normaliser(kappa, dim), dim)
 
@@ -262,11 +290,17 @@ class ProCoLoss(nn.Module):
         with no_autocast(features.device.type):
             losses = []
             for view in range(2):
-                self.estimate.update(everyone[:, view], all_labels)
-                self.next_estimate.update(everyone[:, view], all_labels)
-                logits = proco_logits(features[:, view], self.estimate.mean,
-                                      self.estimate.concentration(),
-                                      self.temperature)
+                added, sums = class_sums(everyone[:, view], all_labels,
+                                         self.estimate.mean)
+                self.estimate.add(all_labels, added, sums)
+                self.next_estimate.add(all_labels, added, sums)
+                # the backward pass reads the means of this view's
+                # logits: copied while the next view will change them
+                mean = self.estimate.mean
+                kappa, length = self.estimate.concentration()
+                logits = proco_logits(features[:, view],
+                                      mean.clone() if view == 0 else mean,
+                                      kappa, self.temperature, length)
                 losses.append(self.logit_adjust(logits, labels))
             loss = (losses[0] + losses[1]) / 2
         dtype = torch.promote_types(features.dtype, torch.float32)
