@@ -232,5 +232,6 @@ def test_errors_name_the_value():
     with pytest.raises(RuntimeError, match='ProCoEstimatorHook'):
         loss(torch.randn(2, 2, 32), torch.tensor([0, 1]))
     loss.start_epoch(0)
-    with pytest.raises(ValueError, match=r'features \(B, 2, 32\).*\(2, 2, 16\)'):
+    with pytest.raises(ValueError,
+                       match=r'features \(B, 2, 32\).*\(2, 2, 16\)'):
         loss(torch.randn(2, 2, 16), torch.tensor([0, 1]))
