@@ -39,7 +39,7 @@ def proco_logits(features: Tensor,
                  kappa: Tensor,
                  temperature: float,
                  length: Optional[Tensor] = None) -> Tensor:
-    """ProCo's closed-form contrastive logits (the paper's eq. 13).
+    """ProCo's closed-form contrastive logits.
 
     With class ``j``'s vMF estimate ``(mu_j, kappa_j)``, the expected
     contrastive logit of a feature ``z`` is
@@ -117,8 +117,9 @@ class ProCoLoss(nn.Module):
         ...                          num_classes=3))
         >>> loss.logit_adjust.set_class_counts([100, 10, 1])
         >>> loss.start_epoch(0)
-        >>> feats = F.normalize(torch.randn(4, 2, 32), dim=-1)
-        >>> loss(feats, torch.tensor([0, 1, 1, 2])).shape
+        >>> feats = torch.randn(4, 2, 32)
+        >>> loss(feats / feats.norm(dim=-1, keepdim=True),
+        ...      torch.tensor([0, 1, 1, 2])).shape
         torch.Size([])
     """
 

@@ -1,7 +1,7 @@
 """ProCoLoss against float64 references written from the paper's
 formulas (Du et al., TPAMI 2024: the vMF normaliser C_D, the closed-form
-logit of eq. 13, the estimator of ProCo's ``main.py``), not from mmbcl's
-code; its memory, host synchronisations, AMP and devices."""
+logit, the estimator of ProCo's ``main.py``), not from mmbcl's code; its
+memory, host synchronisations, AMP and devices."""
 import numpy as np
 import pytest
 import torch
@@ -22,8 +22,9 @@ def log_c(kappa, dim):
 
 
 def reference_logits_and_grad(z, mu, kappa, temperature, upstream):
-    """Eq. 13 with an explicit N x C x D sum, and the gradient of
-    ``sum(upstream * logits)`` in ``z`` from dlog C_D/dk = -A_D(k)."""
+    """The closed-form logit with an explicit N x C x D sum, and the
+    gradient of ``sum(upstream * logits)`` in ``z`` from
+    dlog C_D/dk = -A_D(k)."""
     dim = z.shape[1]
     nu = dim / 2 - 1
     mu = mu / np.linalg.norm(mu, axis=1, keepdims=True)
