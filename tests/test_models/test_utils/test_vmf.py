@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy.special import ive
 
-from mmbcl.models.utils.vmf import (vmf_log_normaliser, vmf_mean_resultant)
+from mmbcl.models.utils.vmf import vmf_log_normaliser, vmf_mean_resultant
 
 KAPPAS = np.concatenate([[1e-3, 0.5], np.logspace(0, 5, 60), [1e5 + 14.3]])
 
