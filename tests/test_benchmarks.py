@@ -16,6 +16,7 @@ from benchmark import loss_inputs, naive_bcl_loss  # noqa: E402
 from benchmark_device_augment import (  # noqa: E402
     RECIPE, bench_device_augment, bench_host_overhead, recipe_model)
 from benchmark_pipeline import mmbcl_three_view  # noqa: E402
+import benchmark_proco  # noqa: E402
 
 
 def test_naive_baseline_equals_mmbcl_loss():
@@ -83,3 +84,13 @@ def test_step_model_of_the_gpu_aug_recipe_builds_and_runs():
     data = model.data_preprocessor(dict(inputs=views, data_samples=None),
                                    True)
     assert [tuple(v.shape) for v in data['inputs']] == [(2, 3, 64, 64)] * 3
+
+
+def test_proco_section_runs(capsys, monkeypatch):
+    """The ProCo section at one tiny scale prints its row: times, and the
+    peak memories measured in fresh processes."""
+    monkeypatch.setattr(benchmark_proco, 'LOSS_SCALES', [('tiny', 5, 32)])
+    benchmark_proco.bench_proco(torch.device('cpu'), rounds=1)
+    (row, ) = table_rows(capsys.readouterr().out)
+    assert row['scale'] == 'tiny' and float(row['ProCo / BCL']) > 0
+    assert float(row['ProCoLoss peak (MiB)']) >= 0
