@@ -86,10 +86,11 @@ def test_installed_wheel_registers_models(wheel, tmp_path):
 import os.path as osp
 import mmbcl, mmpretrain
 assert mmbcl.__file__.startswith({target!r}), mmbcl.__file__
-names = mmpretrain.list_models('*bcl*')
+names = mmpretrain.list_models('bcl_*') + mmpretrain.list_models('proco_*')
 print(len(names))
 for name in ('bcl_resnet8_synthetic_lt_demo', 'bcl_resnet32_cifar100_lt_r100',
-             'bcl_resnext50_imagenet_lt_rand-rand'):
+             'bcl_resnext50_imagenet_lt_rand-rand',
+             'proco_resnet32_cifar10_lt_r100'):
     assert name in names, name
     model = mmpretrain.get_model(name)
     print(name, type(model).__name__, model.head.num_classes)
@@ -102,5 +103,7 @@ for name in ('bcl_resnet8_synthetic_lt_demo', 'bcl_resnet32_cifar100_lt_r100',
     lines = proc.stdout.split('\n')
     metafiles = [open(osp.join(ROOT, 'configs', method, 'metafile.yml')).read()
                  for method in ('bcl', 'proco')]
-    assert int(lines[0]) == sum(m.count('  - Name: ') for m in metafiles)
+    assert int(lines[0]) == sum(
+        m.count('  - Name: bcl_') + m.count('  - Name: proco_')
+        for m in metafiles)
     assert 'bcl_resnet32_cifar100_lt_r100 BCLClassifier 100' in lines
