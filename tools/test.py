@@ -15,8 +15,8 @@ import mmbcl  # noqa: F401  (registers mmbcl's components)
 from mmbcl.datasets import (DataNotFoundError, UnreadableImageError,
                             check_data, unreadable_images_first)
 from mmbcl.utils import (CheckpointError, ConfigError, check_checkpoint,
-                         load_config, setup_cpu_distributed,
-                         teardown_distributed)
+                         end_launched_process, load_config,
+                         setup_cpu_distributed, teardown_distributed)
 from mmbcl.utils.build_errors import explain_build_errors
 from mmbcl.utils.cli import one_line_errors
 from mmbcl.utils.config import warn_misspelt_keys
@@ -98,3 +98,4 @@ def main():
 
 if __name__ == '__main__':
     main()
+    end_launched_process()

@@ -16,8 +16,8 @@ from mmbcl.datasets import (DataNotFoundError, UnreadableImageError,
                             check_data, unreadable_images_first)
 from mmbcl.engine.hooks import TrainingDivergedError
 from mmbcl.utils import (CheckpointError, ConfigError, check_checkpoint,
-                         find_resume_checkpoint, hold_global_batch,
-                         launched_world_size, load_config,
+                         end_launched_process, find_resume_checkpoint,
+                         hold_global_batch, launched_world_size, load_config,
                          setup_cpu_distributed, teardown_distributed)
 from mmbcl.utils.build_errors import explain_build_errors
 from mmbcl.utils.cli import one_line_errors
@@ -159,3 +159,4 @@ def main():
 
 if __name__ == '__main__':
     main()
+    end_launched_process()

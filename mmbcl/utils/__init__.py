@@ -6,8 +6,9 @@ from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointError,
                          is_complete_checkpoint, is_resumable_checkpoint,
                          load_checkpoint_file)
 from .config import load_config
-from .dist_utils import (launched_rank, launched_world_size,
-                         setup_cpu_distributed, teardown_distributed)
+from .dist_utils import (end_launched_process, launched_rank,
+                         launched_world_size, setup_cpu_distributed,
+                         teardown_distributed)
 from .global_batch import hold_global_batch
 from .mmcv_compat import adjust_hue, fix_mmcv_adjust_hue, require_mmcv
 
@@ -19,5 +20,6 @@ __all__ = [
     'is_resumable_checkpoint', 'ConfigError', 'hold_global_batch',
     'launched_world_size', 'launched_rank',
     'load_config', 'setup_cpu_distributed', 'teardown_distributed',
+    'end_launched_process',
     'adjust_hue', 'fix_mmcv_adjust_hue', 'require_mmcv'
 ]

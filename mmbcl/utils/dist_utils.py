@@ -1,6 +1,8 @@
 """What the launcher started, read before the process group exists, and
 MMEngine's ``pytorch`` launcher on machines without a GPU."""
+import logging
 import os
+import sys
 
 import torch
 import torch.distributed as torch_dist
@@ -66,6 +68,39 @@ def teardown_distributed() -> None:
     while still joinable and a rank dies with SIGABRT ("terminate called
     without an active exception") after a successful run, failing the job.
     """
+    global _TORN_DOWN
     if torch_dist.is_available() and torch_dist.is_initialized():
         torch_dist.barrier()
         torch_dist.destroy_process_group()
+        _TORN_DOWN = True
+
+
+#: Whether :func:`teardown_distributed` ended this process's group.
+_TORN_DOWN = False
+
+
+def end_launched_process() -> None:
+    """After a distributed run that ended well, flush and leave at once.
+
+    Even with the group destroyed, gloo can leave threads whose
+    destruction at interpreter shutdown aborts the process ("terminate
+    called without an active exception", SIGABRT) after every result is
+    written, failing a job that succeeded. Once :func:`teardown_distributed`
+    has run, this closes the visualizer's backends and every log handler,
+    flushes the streams and exits with status 0, skipping that shutdown.
+    A process that ran no group (one process, or a tool called from
+    Python) is left alone.
+    """
+    if not _TORN_DOWN:
+        return
+    from mmengine.visualization import Visualizer
+    try:
+        visualizer = Visualizer.get_current_instance()
+    except RuntimeError:  # the run built none
+        visualizer = None
+    if visualizer is not None:
+        visualizer.close()  # the TensorBoard writer's last events
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
