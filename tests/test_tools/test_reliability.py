@@ -28,11 +28,6 @@ KILLED = osp.join(ROOT, 'tests', 'data', 'demo_killed.py')
 GPU_AUG_DEMO = osp.join(ROOT, 'configs', 'bcl',
                         'resnet8_synthetic_lt_demo_gpu-aug.py')
 GPU_AUG_KILLED = osp.join(ROOT, 'tests', 'data', 'demo_gpu-aug_killed.py')
-PROCO_DEMO = osp.join(ROOT, 'configs', 'proco', 'resnet8_synthetic_lt_demo.py')
-#: The ProCo runs on a smaller subset (40 -> 4 a class, 4 iterations an
-#: epoch).
-PROCO_TINY = ['train_dataloader.dataset.n_max=40',
-              'train_dataloader.dataset.imb_factor=0.1']
 
 
 def start(config, work_dir, *options):
@@ -153,39 +148,6 @@ def test_gpu_aug_resume_after_kill_is_exact(killed, tmp_path, capsys):
     log = resume(GPU_AUG_DEMO, work_dir, capsys)
     assert 'resumed epoch: 2' in log
     assert_same_run(work_dir, reference)
-
-
-def test_proco_resume_is_exact(tmp_path, capsys):
-    """ProCo's class estimates are checkpointed buffers and its epoch swap
-    draws from the seed and epoch: resumed from epoch 2's checkpoint of a
-    run (what a run killed after that save leaves), training repeats the
-    run's epochs 3 and 4 bit for bit, estimates included."""
-    reference = str(tmp_path / 'straight')
-    call_tool('tools.train', PROCO_DEMO, '--work-dir', reference,
-              '--cfg-options', *DEMO_TINY, *PROCO_TINY)
-    work_dir = str(tmp_path / 'resumed')
-    shutil.copytree(reference, work_dir)
-    for epoch in (3, 4):
-        os.remove(osp.join(work_dir, f'epoch_{epoch}.pth'))
-    last = osp.join(work_dir, 'epoch_2.pth')
-    with open(osp.join(work_dir, 'last_checkpoint'), 'w') as f:
-        f.write(last)
-    done = torch.load(last, map_location='cpu', weights_only=True)
-    for path in glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                   'scalars.json')):
-        with open(path) as f:  # the log of the first two epochs only
-            kept = [line for line in f
-                    if json.loads(line).get('step', 0) <= done['meta']['iter']
-                    and 'loss' in json.loads(line)]
-        with open(path, 'w') as f:
-            f.writelines(kept)
-    log = resume(PROCO_DEMO, work_dir, capsys, *PROCO_TINY)
-    assert 'resumed epoch: 2' in log
-    assert len(losses(work_dir)) == len(losses(reference)) > len(kept)
-    assert_same_run(work_dir, reference)
-    estimate = weights(osp.join(work_dir, 'epoch_4.pth'))[
-        'head.contrast_loss.estimate.count']
-    assert estimate.sum() > 0  # compared above, and not empty
 
 
 def test_resume_in_a_copied_work_dir_stays_there(demo_run, tmp_path,
