@@ -9,10 +9,9 @@ from mmengine.registry import FUNCTIONS
 
 from mmpretrain.registry import HOOKS
 
+from ...utils.epoch_seed import epoch_seed
 
-def epoch_seed(seed: int, epoch: int, rank: int) -> int:
-    """A 31-bit seed for (run seed, epoch, rank)."""
-    return (seed * 1_000_003 + epoch * 10_007 + rank) % 2**31
+__all__ = ['EpochSeedHook', 'epoch_seed', 'seed_worker_from_torch']
 
 
 @HOOKS.register_module()

@@ -1,6 +1,5 @@
 """ProCoEstimatorHook: ProCo's per-epoch swap of its class estimates."""
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 
 from mmpretrain.registry import HOOKS
@@ -9,9 +8,8 @@ from ...errors import ConfigError
 
 
 def _estimators(runner):
-    model = runner.model.module if is_model_wrapper(
-        runner.model) else runner.model
-    return [m for m in model.modules() if hasattr(m, 'start_epoch')]
+    # a wrapper's modules() includes the wrapped model's
+    return [m for m in runner.model.modules() if hasattr(m, 'start_epoch')]
 
 
 @HOOKS.register_module()

@@ -8,6 +8,7 @@ from torch import Tensor
 
 from mmpretrain.registry import MODELS
 
+from ...utils.epoch_seed import epoch_seed
 from ..utils.gather import gather_batch
 from ..utils.precision import no_autocast
 from ..utils.vmf import (check_vmf_dim, vmf_log_normaliser,
@@ -171,8 +172,8 @@ class ProCoLoss(nn.Module):
                     dist.broadcast(buffer, src=0)
         self.estimate.mean.copy_(self.next_estimate.mean)
         self.estimate.count.copy_(self.next_estimate.count)
-        generator = torch.Generator().manual_seed(
-            (seed * 1_000_003 + epoch * 10_007) % 2**31)
+        # rank 0's stream of EpochSeedHook: the same on every rank
+        generator = torch.Generator().manual_seed(epoch_seed(seed, epoch, 0))
         self.next_estimate.reset(generator)
         self._epoch_started = True
 

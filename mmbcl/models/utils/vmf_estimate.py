@@ -42,11 +42,6 @@ class ClassVMFEstimate(nn.Module):
         self.count.zero_()
 
     @torch.no_grad()
-    def update(self, features: Tensor, labels: Tensor) -> None:
-        """Add ``(N, D)`` features of classes ``labels`` to the means."""
-        self.add(labels, *class_sums(features, labels, self.mean))
-
-    @torch.no_grad()
     def add(self, labels: Tensor, added: Tensor, sums: Tensor) -> None:
         """Add to the classes of ``labels`` their ``added`` features, which
         sum to ``sums`` (both per sample, as :func:`class_sums` gives).
