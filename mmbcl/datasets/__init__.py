@@ -1,3 +1,4 @@
+from .balanced_paste_dataset import BalancedPasteDataset
 from .cifar_lt import CIFAR10LT, CIFAR100LT
 from .class_counts import get_class_counts, get_labels
 from .long_tail_dataset import LongTailDataset
@@ -8,8 +9,9 @@ from .lt_list_dataset import (ImageNetLT, INaturalist2018, LTListDataset,
 from .mnist5k_lt import MNIST5kLT
 from .preflight import (DataNotFoundError, UnreadableImageError, check_data,
                         unreadable_images_first)
-from .samplers import (ClassAwareSampler, ClassComplementSampler,
-                       ProgressivelyBalancedSampler, RepeatFactorSampler)
+from .samplers import (BalancedPasteSampler, ClassAwareSampler,
+                       ClassComplementSampler, ProgressivelyBalancedSampler,
+                       RepeatFactorSampler)
 from .synthetic_lt import SyntheticLT
 from .transforms import (BCLViews, PackHWCInputs, RandomInterpolationRotate,
                          RandomInterpolationShear,
@@ -25,5 +27,5 @@ __all__ = [
     'RandomInterpolationRotate', 'RandomInterpolationShear',
     'RandomInterpolationTranslate', 'PackHWCInputs', 'DataNotFoundError',
     'UnreadableImageError', 'check_data', 'unreadable_images_first',
-    'MNIST5kLT'
+    'MNIST5kLT', 'BalancedPasteDataset', 'BalancedPasteSampler'
 ]

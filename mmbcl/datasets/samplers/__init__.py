@@ -1,9 +1,10 @@
+from .balanced_paste_sampler import BalancedPasteSampler
 from .class_aware_sampler import ClassAwareSampler
 from .class_complement_sampler import ClassComplementSampler
 from .progressively_balanced_sampler import ProgressivelyBalancedSampler
 from .repeat_factor_sampler import RepeatFactorSampler
 
 __all__ = [
-    'ClassAwareSampler', 'ClassComplementSampler',
+    'BalancedPasteSampler', 'ClassAwareSampler', 'ClassComplementSampler',
     'ProgressivelyBalancedSampler', 'RepeatFactorSampler'
 ]

@@ -99,6 +99,14 @@ class BCLHead(ClsHead):
     ``loss`` on a single view, usable by a plain ``ImageClassifier`` (the
     LA-CE baseline, beta = 0).
 
+    ConCutMix: a batch whose classification views were pasted into
+    (``BalancedPasteDataset``; its samples carry the area label as
+    ``gt_score``) trains the classifier on soft labels: the area label, or
+    ``mix_label``'s (``SemanticallyConsistentLabel``), computed from the
+    mixed views' un-normalised contrastive features and the un-normalised
+    prototypes, without gradient. The contrastive branch keeps each
+    image's own label.
+
     In training the head receives the neck features of all views
     concatenated, ``3B`` rows ordered (classification, contrastive 1,
     contrastive 2). Like the authors' model, the contrastive MLP runs over
@@ -117,6 +125,9 @@ class BCLHead(ClsHead):
             ``dict(type='LogitAdjustLoss')``.
         contrast_loss (dict, optional): Contrastive loss; None for no
             contrastive branch. Defaults to ``dict(type='BCLLoss')``.
+        mix_label (dict, optional): The label of pasted images
+            (``SemanticallyConsistentLabel``); None keeps the area label.
+            Needs the prototype MLP. Defaults to None.
         init_cfg (dict, optional): Initialisation config.
 
     Example:
@@ -135,6 +146,7 @@ class BCLHead(ClsHead):
                  scale: float = 30.0,
                  loss: dict = dict(type='LogitAdjustLoss'),
                  contrast_loss: Optional[dict] = dict(type='BCLLoss'),
+                 mix_label: Optional[dict] = None,
                  init_cfg=None,
                  **kwargs):
         super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
@@ -163,6 +175,15 @@ class BCLHead(ClsHead):
             if getattr(self.contrast_loss, 'uses_prototypes', True):
                 self.proto_mlp = projection_mlp(in_channels, feat_dim,
                                                 hidden_channels)
+        self.mix_label = None
+        if mix_label is not None:
+            if self.proto_mlp is None:
+                raise ConfigError(
+                    f'BCLHead: mix_label={mix_label!r} compares features '
+                    'with the class prototypes, but contrast_loss='
+                    f'{contrast_loss!r} builds no prototype MLP; use BCLLoss '
+                    'with class_complement=True (its default)')
+            self.mix_label = MODELS.build(mix_label)
 
     def pre_logits(self, feats: Tuple[Tensor]) -> Tensor:
         """The last stage's feature, checked against ``in_channels``."""
@@ -201,12 +222,13 @@ class BCLHead(ClsHead):
             sample.set_field(feature, 'contrast_feat')
         return predictions
 
-    def prototypes(self) -> Optional[Tensor]:
-        """``(C, feat_dim)`` normalised class prototypes (None without a
-        prototype MLP)."""
+    def prototypes(self, normalized: bool = True) -> Optional[Tensor]:
+        """``(C, feat_dim)`` class prototypes, normalised unless
+        ``normalized=False`` (None without a prototype MLP)."""
         if self.proto_mlp is None:
             return None
-        return F.normalize(self.proto_mlp(self.fc.weight), dim=1)
+        raw = self.proto_mlp(self.fc.weight)
+        return F.normalize(raw, dim=1) if normalized else raw
 
     def loss(self, feats: Tuple[Tensor], data_samples: List[DataSample],
              **kwargs) -> dict:
@@ -231,15 +253,27 @@ class BCLHead(ClsHead):
                 f'BCLHead.loss expects {views} view(s) x {batch_size} samples '
                 f'= {views * batch_size} feature rows, got {x.size(0)}')
         labels = torch.cat([s.gt_label for s in data_samples]).to(x.device)
+        target = labels
+        if 'gt_score' in data_samples[0]:  # pasted (ConCutMix)
+            target = torch.stack([s.gt_score for s in data_samples]).to(
+                x.device)
+        projected = prototypes = None
+        if self.contrast_loss is not None:
+            projected = self.contrast_mlp(x)
+            prototypes = self.prototypes(normalized=False)
+        if target is not labels and self.mix_label is not None:
+            target = self.mix_label(projected[:batch_size], prototypes,
+                                    target)
         losses = dict(loss_cls=self.loss_module(
-            self.fc(x[:batch_size]), labels, avg_factor=batch_size,
+            self.fc(x[:batch_size]), target, avg_factor=batch_size,
             **kwargs))
         if self.contrast_loss is not None:
-            z = F.normalize(self.contrast_mlp(x), dim=1)
+            z = F.normalize(projected, dim=1)
             contrast = torch.stack(z[batch_size:].split(batch_size), dim=1)
             name = getattr(self.contrast_loss, 'loss_name', 'loss_contrast')
-            losses[name] = self.contrast_loss(contrast, labels,
-                                              self.prototypes(),
+            if prototypes is not None:
+                prototypes = F.normalize(prototypes, dim=1)
+            losses[name] = self.contrast_loss(contrast, labels, prototypes,
                                               num_classes=self.num_classes)
         return losses
 

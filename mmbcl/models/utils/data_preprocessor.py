@@ -1,10 +1,13 @@
 """Normalise every view of a multi-view batch."""
 from typing import List, Optional
 
+import torch
 from torch import Tensor
 
 from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
+
+from .batch_augments.balanced_cutmix import paste_cutmix
 
 
 def split_views(inputs) -> Optional[List]:
@@ -36,6 +39,13 @@ class MultiViewDataPreprocessor(ClsDataPreprocessor):
     ``ClsDataPreprocessor`` treats a single-view batch; single-view batches
     (validation, test) pass through unchanged. Batch augmentations such as
     Mixup would have to mix all views alike and are refused.
+
+    ConCutMix: a training batch from ``BalancedPasteDataset`` also holds
+    each image's paste view (``paste_inputs``), normalised the same way;
+    where the batch's plan says so, its box is pasted into the
+    classification views and each sample gets its area label
+    (``gt_score``; :func:`~mmbcl.models.utils.batch_augments.paste_cutmix`).
+    ``num_classes`` must be set for it.
 
     Args:
         **kwargs: Arguments of ``ClsDataPreprocessor``.
@@ -70,6 +80,21 @@ class MultiViewDataPreprocessor(ClsDataPreprocessor):
                     data_samples=data.get('data_samples') if i == 0 else None),
                 training) for i, view in enumerate(views)
         ]
-        return dict(
-            inputs=[out['inputs'] for out in outputs],
-            data_samples=outputs[0]['data_samples'])
+        inputs = [out['inputs'] for out in outputs]
+        data_samples = outputs[0]['data_samples']
+        if training and data.get('paste_inputs') is not None:
+            paste = super(MultiViewDataPreprocessor, self).forward(
+                dict(inputs=data['paste_inputs'], data_samples=None),
+                training)['inputs']
+            self.paste(inputs[0], paste, data, data_samples)
+        return dict(inputs=inputs, data_samples=data_samples)
+
+    def paste(self, view: Tensor, paste: Tensor, data: dict,
+              data_samples: Optional[List]) -> None:
+        """ConCutMix's paste into the classification views (in place)."""
+        labels = data['paste_labels']
+        if not isinstance(labels, Tensor):
+            labels = torch.cat([torch.as_tensor(x).view(-1) for x in labels])
+        paste_cutmix(view, paste, data['paste_plans'],
+                     self.cast_data(labels.view(-1)), data_samples,
+                     self.num_classes)

@@ -146,20 +146,39 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
                 f'{need}-long records: DrawAugmentPlans and the '
                 'preprocessor must have the same view_augments')
         plans = self.cast_data(plans)
-        outputs = []
-        for v, (view, applier) in enumerate(zip(views, self.appliers)):
-            x = self._channels_first(self.cast_data(self._batch(view)))
-            # mmcv's ops read the loaded channels as BGR, whatever they
-            # are; the device ops read them the same way, in the order the
-            # model takes (flipped once for to_rgb, never flipped back)
-            x = x.float()
-            if self.to_rgb:
-                x = x.flip(1)
-            x = applier.apply_(x, plans[:, v], bgr=not self.to_rgb)
-            if self._enable_normalize:  # (x - mean) / std in one op
-                scale, shift = self._affine_normalization()
-                x = torch.addcmul(shift, x, scale)
-            outputs.append(x)
+        outputs = [
+            self._augment(view, applier, plans[:, v])
+            for v, (view, applier) in enumerate(zip(views, self.appliers))
+        ]
         data_samples = data.get('data_samples')
         self._labels_once(data, data_samples)
+        if data.get('paste_inputs') is not None:
+            # the paste images' classification view: view 0's device half
+            paste_plans = data.get('paste_augment_plans')
+            if paste_plans is None:
+                raise ValueError(
+                    'DeviceAugmentDataPreprocessor: the batch has paste '
+                    "views but no 'paste_augment_plans'; BalancedPasteDataset"
+                    "'s paste_pipeline must draw them: DrawAugmentPlans with "
+                    "view_augments=[<the classification view's>], then "
+                    'PackHWCInputs')
+            paste_plans = self.cast_data(self._batch(paste_plans))
+            paste = self._augment(data['paste_inputs'], self.appliers[0],
+                                  paste_plans.view(len(paste_plans), -1))
+            self.paste(outputs[0], paste, data, data_samples)
         return dict(inputs=outputs, data_samples=data_samples)
+
+    def _augment(self, view, applier: PlanApplier, plans: Tensor) -> Tensor:
+        """One view to the device, augmented by its plans, normalised."""
+        x = self._channels_first(self.cast_data(self._batch(view)))
+        # mmcv's ops read the loaded channels as BGR, whatever they are;
+        # the device ops read them the same way, in the order the model
+        # takes (flipped once for to_rgb, never flipped back)
+        x = x.float()
+        if self.to_rgb:
+            x = x.flip(1)
+        x = applier.apply_(x, plans, bgr=not self.to_rgb)
+        if self._enable_normalize:  # (x - mean) / std in one op
+            scale, shift = self._affine_normalization()
+            x = torch.addcmul(shift, x, scale)
+        return x

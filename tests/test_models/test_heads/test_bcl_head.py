@@ -152,3 +152,62 @@ def test_proco_sizes_that_disagree_with_the_head_are_refused():
     with pytest.raises(ConfigError, match='contrast_loss num_classes=5 but '
                        'the head has num_classes=4'):
         proco_head(num_classes=5)
+
+
+def pasted_samples(labels, paste_labels, lam):
+    """Samples as the data preprocessor leaves a pasted batch."""
+    out = samples(labels)
+    for sample, a, b in zip(out, labels, paste_labels):
+        score = torch.zeros(4)
+        score[a] += lam
+        score[b] += 1 - lam
+        sample.set_gt_score(score)
+    return out
+
+
+CONCUTMIX_HEAD = dict(
+    TestBCLHead.DEFAULT_ARGS,
+    mix_label=dict(type='SemanticallyConsistentLabel',
+                   scaling_factor=(20, 255), topk=2, warmup_epochs=2))
+
+
+@pytest.mark.parametrize('epoch', [0, 1, 2, 5])
+def test_concutmix_classifier_learns_the_mixed_label(epoch):
+    """Pasted batch: LA-CE on the area label during the warm-up, on the
+    semantically consistent label after it (from the mixed views'
+    un-normalised features and prototypes); the contrastive loss keeps the
+    images' own labels."""
+    from mmengine.logging import MessageHub
+
+    from mmbcl.models.utils import semantically_consistent_label
+    MessageHub.get_current_instance().update_info('epoch', epoch)
+    torch.manual_seed(0)
+    head = MODELS.build(CONCUTMIX_HEAD)
+    head.mix_label.set_class_counts([40, 20, 5, 2])
+    feats = torch.randn(12, 16)
+    labels, paste_labels, lam = [0, 1, 1, 3], [3, 2, 0, 3], 0.7
+    got = head.loss((feats, ), pasted_samples(labels, paste_labels, lam))
+    area = torch.stack([s.gt_score for s in pasted_samples(
+        labels, paste_labels, lam)])
+    target = area
+    if epoch >= 2:
+        target = semantically_consistent_label(
+            head.contrast_mlp(feats)[:4], head.proto_mlp(head.fc.weight),
+            area, torch.tensor([40, 20, 5, 2]), 20 / 255, 2)
+        assert not torch.allclose(target, area)
+    logits = head.fc(feats[:4])
+    torch.testing.assert_close(got['loss_cls'],
+                               head.loss_module(logits, target,
+                                                avg_factor=4))
+    plain = MODELS.build(TestBCLHead.DEFAULT_ARGS)
+    plain.load_state_dict(head.state_dict())
+    torch.testing.assert_close(
+        got['loss_bcl'], plain.loss((feats, ), samples(labels))['loss_bcl'])
+
+
+def test_mixed_label_needs_prototypes():
+    from mmbcl.errors import ConfigError
+    with pytest.raises(ConfigError, match='mix_label.*no prototype MLP'):
+        MODELS.build(dict(
+            CONCUTMIX_HEAD,
+            contrast_loss=dict(type='BCLLoss', class_complement=False)))
