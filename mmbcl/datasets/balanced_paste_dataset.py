@@ -1,4 +1,4 @@
-"""BalancedPasteDataset: each training item with its paste image (ConCutMix)."""
+"""BalancedPasteDataset: each training item with its ConCutMix paste."""
 import copy
 from typing import List, Optional, Sequence, Union
 

@@ -40,9 +40,10 @@ def cutmix_box(plan: Sequence[float], height: int,
     ratio = math.sqrt(1.0 - lam)
     cut_h, cut_w = int(height * ratio), int(width * ratio)
     cy, cx = int(centre_y * height), int(centre_x * width)
-    y1, y2 = min(max(cy - cut_h // 2, 0), height), min(cy + cut_h // 2,
-                                                        height)
-    x1, x2 = min(max(cx - cut_w // 2, 0), width), min(cx + cut_w // 2, width)
+    y1 = min(max(cy - cut_h // 2, 0), height)
+    y2 = min(cy + cut_h // 2, height)
+    x1 = min(max(cx - cut_w // 2, 0), width)
+    x2 = min(cx + cut_w // 2, width)
     area = (y2 - y1) * (x2 - x1)
     return y1, y2, x1, x2, 1.0 - area / (height * width)
 
