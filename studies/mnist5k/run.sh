@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CE vs LA-CE vs SCL vs BCL vs ProCo on real long-tailed handwritten digits
+# CE vs LA-CE vs SCL vs BCL vs ProCo vs BCL + ConCutMix on real long-tailed handwritten digits
 # (MNIST5kLT, rho = 100, ResNet-32, the CIFAR recipe's losses and views):
 # trains each method for each seed, tests every final checkpoint, and
 # writes studies/mnist5k/report.md (mean ± std over the seeds of accuracy by
@@ -26,9 +26,11 @@ declare -A CONFIG=(
     [la-ce]=configs/bcl/ablation/resnet32_mnist5k_lt_r100_la-ce.py
     [ce]=configs/baselines/resnet32_mnist5k_lt_r100_ce.py
     [proco]=configs/proco/resnet32_mnist5k_lt_r100.py
+    [concutmix]=configs/concutmix/resnet32_mnist5k_lt_r100.py
 )
-declare -A NAME=([bcl]=BCL [scl]=SCL [la-ce]=LA-CE [ce]=CE [proco]=ProCo)
-METHODS=(bcl proco scl la-ce ce)  # the longest runs first
+declare -A NAME=([bcl]=BCL [scl]=SCL [la-ce]=LA-CE [ce]=CE [proco]=ProCo
+    [concutmix]=ConCutMix)
+METHODS=(concutmix bcl proco scl la-ce ce)  # the longest runs first
 
 elapsed() { printf '%dm%02ds' $(( ($(date +%s) - START) / 60 )) \
     $(( ($(date +%s) - START) % 60 )); }
@@ -87,15 +89,16 @@ runs() {  # method [suffix]: its work dirs (or results files), comma-joined
 first=${SEEDS%% *}
 python tools/analysis_tools/compare_runs.py "CE=$(runs ce)" \
     "LA-CE=$(runs la-ce)" "SCL=$(runs scl)" "BCL=$(runs bcl)" \
-    "ProCo=$(runs proco)" \
+    "ProCo=$(runs proco)" "ConCutMix=$(runs concutmix)" \
     --paired LA-CE:CE BCL:LA-CE BCL:SCL SCL:LA-CE ProCo:LA-CE ProCo:BCL \
+    ConCutMix:BCL ConCutMix:LA-CE ConCutMix:ProCo \
     --seeds $SEEDS \
     --out "$WORK/table.md"
 python tools/visualization/plot_per_class.py \
     "$(runs ce -backbone_feat.npz)" "$(runs la-ce -backbone_feat.npz)" \
     "$(runs scl -backbone_feat.npz)" "$(runs bcl -backbone_feat.npz)" \
-    "$(runs proco -backbone_feat.npz)" \
-    --names CE LA-CE SCL BCL ProCo --out "$OUT/images/mnist5k_per_class.png" \
+    "$(runs proco -backbone_feat.npz)" "$(runs concutmix -backbone_feat.npz)" \
+    --names CE LA-CE SCL BCL ProCo ConCutMix --out "$OUT/images/mnist5k_per_class.png" \
     --title "MNIST5kLT, rho = 100: per-class accuracy (mean over seeds $SEEDS)"
 python tools/visualization/plot_geometry.py \
     "$WORK/ce-s$first-backbone_feat.npz" "$WORK/la-ce-s$first-backbone_feat.npz" \
@@ -112,7 +115,7 @@ python tools/visualization/plot_geometry.py \
 WALL=$(elapsed)
 TRAINED=$(find "$WORK" -maxdepth 1 -name '*.trained' | wc -l)
 {
-    echo "# CE vs LA-CE vs SCL vs BCL vs ProCo on long-tailed handwritten digits"
+    echo "# CE vs LA-CE vs SCL vs BCL vs ProCo vs ConCutMix on long-tailed handwritten digits"
     echo
     echo "Made by \`bash studies/mnist5k/run.sh\` (seeds: $SEEDS;"
     echo "$JOBS runs side by side, one thread each; $WALL wall time on"
@@ -121,7 +124,10 @@ TRAINED=$(find "$WORK" -maxdepth 1 -name '*.trained' | wc -l)
     echo "already in \`$WORK\`). Data: \`MNIST5kLT\`, 988 training digits"
     echo "(400 → 4 a class, ρ = 100), 100 test digits a class. ResNet-32, the"
     echo "CIFAR recipe's losses, heads and views, $EPOCHS epochs of batch 64;"
-    echo "ProCo swaps BCL's loss for ProCo's (LA-CE + 1.0 x ProCo, T = 0.1)."
+    echo "ProCo swaps BCL's loss for ProCo's (LA-CE + 1.0 x ProCo, T = 0.1);"
+    echo "ConCutMix is BCL with ConCutMix switched on (class-balanced paste"
+    echo "with probability 0.5, the area label for 10 epochs, then the"
+    echo "semantically consistent label: top-3, scaling factor 2/255)."
     echo "Each cell: mean ± standard deviation over the seeds of the final"
     echo "validation (many: > 100 training images, few: < 20)."
     echo
