@@ -15,7 +15,8 @@ CONFIGS = sorted(
     glob.glob(osp.join(ROOT, 'configs', 'bcl', '*.py')) +
     glob.glob(osp.join(ROOT, 'configs', 'bcl', 'ablation', '*.py')) +
     glob.glob(osp.join(ROOT, 'configs', 'baselines', '*.py')) +
-    glob.glob(osp.join(ROOT, 'configs', 'proco', '*.py')))
+    glob.glob(osp.join(ROOT, 'configs', 'proco', '*.py')) +
+    glob.glob(osp.join(ROOT, 'configs', 'concutmix', '*.py')))
 
 
 def config_id(path):
@@ -159,6 +160,52 @@ def test_proco_large_scale_recipes():
             'ResNeXt' if 'resnext' in name else 'ResNet')
 
 
+#: ConCutMix's run files: (tau, scaling_factor, topk, l_d_warm, epochs).
+CONCUTMIX_RUN_FILES = {
+    'resnet32_cifar10_lt_r100': (0.85, (2, 255), 3, 100, 200),
+    'resnet32_cifar10_lt_r50': (0.81, (2, 255), 3, 100, 200),
+    'resnet32_cifar10_lt_r10': (1.0, (2, 255), 3, 100, 200),
+    'resnet32_cifar100_lt_r100': (0.9, (20, 255), 30, 100, 200),
+    'resnet32_cifar100_lt_r50': (0.75, (20, 255), 30, 100, 200),
+    'resnet32_cifar100_lt_r10': (1.0, (20, 255), 30, 100, 200),
+    'resnext50_imagenet_lt': (0.99, (200, 255), 30, 60, 90),
+    'resnet50_imagenet_lt': (0.99, (200, 255), 30, 70, 100),
+    'resnet50_inat2018': (0.99, (1628, 255), 30, 80, 100),
+}
+
+
+@pytest.mark.parametrize('name', sorted(CONCUTMIX_RUN_FILES))
+def test_concutmix_recipes(name):
+    """Each ConCutMix config is the BCL config of the same name with the
+    switch on and its run file's values
+    (docs/user_guides/recipe_sources.md)."""
+    tau, scaling, topk, l_d_warm, epochs = CONCUTMIX_RUN_FILES[name]
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'concutmix',
+                                   f'{name}.py'))
+    bcl = Config.fromfile(osp.join(ROOT, 'configs', 'bcl', f'{name}.py'))
+    head = cfg.model.head
+    assert head.loss.tau == tau
+    assert head.mix_label == dict(
+        type='SemanticallyConsistentLabel', scaling_factor=scaling,
+        topk=topk, warmup_epochs=l_d_warm + 1)  # epoch > l_d_warm, 0-based
+    assert cfg.train_cfg.max_epochs == epochs
+    loader = cfg.train_dataloader
+    assert loader.dataset.type == 'BalancedPasteDataset'
+    assert loader.dataset.dataset == bcl.train_dataloader.dataset
+    assert loader.sampler == dict(type='BalancedPasteSampler',
+                                  cutmix_prob=0.5,
+                                  sampler=bcl.train_dataloader.sampler)
+    # everything else is BCL's recipe
+    for key in ('optim_wrapper', 'data_preprocessor', 'val_dataloader'):
+        assert cfg[key] == bcl[key], key
+    assert {k: v for k, v in head.items()
+            if k not in ('loss', 'mix_label')} == {
+                k: v for k, v in bcl.model.head.items() if k != 'loss'}
+    assert cfg.model.backbone == bcl.model.backbone
+    if epochs != bcl.train_cfg.max_epochs:  # ResNet-50 ImageNet-LT: 100
+        assert cfg.param_scheduler.T_max == epochs
+
+
 def concutmix_lrs(lr, epochs=200, warmup=5, milestones=(160, 180)):
     """ConCutMix's ``adjust_lr`` (step schedule), epoch by epoch."""
     return [
@@ -221,6 +268,17 @@ TINY_DATA = dict(
                'test_dataloader.dataset.test_per_class=6'])
 
 
+def wrapped_options(cfg, options):
+    """``train_dataloader.dataset.*`` options aimed through a
+    ``BalancedPasteDataset`` (ConCutMix) at the dataset it wraps."""
+    if cfg.train_dataloader.dataset.type != 'BalancedPasteDataset':
+        return list(options)
+    return [
+        o.replace('train_dataloader.dataset.', 'train_dataloader.dataset.'
+                  'dataset.') for o in options
+    ]
+
+
 def train_dataset_type(cfg):
     dataset = cfg.train_dataloader.dataset
     while 'dataset' in dataset and dataset['type'] not in EMBEDDED_DATA:
@@ -239,8 +297,8 @@ def check_conventions(cfg, model, config):
     for hook in ('ClassCountsHook', 'EpochSeedHook', 'NonFiniteLossHook',
                  'SyncBuffersHook'):
         assert hook in [h['type'] for h in cfg.custom_hooks], hook
-    if ('/bcl/' in config or '/proco/' in config) and not config.endswith(
-            '_la-ce.py'):
+    methods = ('/bcl/', '/proco/', '/concutmix/')
+    if any(m in config for m in methods) and not config.endswith('_la-ce.py'):
         assert type(model).__name__ == 'BCLClassifier'
     assert model.head.num_classes == cfg.data_preprocessor.num_classes
 
@@ -282,6 +340,26 @@ SHRUNK = {
     'ConvNeXt': dict(arch=dict(depths=[1, 1, 1, 1],
                                channels=[96, 192, 384, 768])),
 }
+
+
+def add_paste(batch, classes, augments):
+    """The paste half of a ConCutMix batch, as ``BalancedPasteDataset``
+    and its sampler give it: paste views, their labels, a plan that pastes
+    a quarter of each image (and the paste views' device-side plans)."""
+    import numpy as np
+
+    from mmbcl.datasets.transforms import DrawAugmentPlans
+    view = batch['inputs'][0]
+    batch['paste_inputs'] = torch.randint_like(view, 0, 256)
+    batch['paste_labels'] = torch.tensor([[classes - 1], [0]])
+    batch['paste_plans'] = torch.tensor([[1.0, 0.75, 0.5, 0.5]] * 2,
+                                        dtype=torch.float64)
+    if augments:
+        size = view.shape[1]
+        batch['paste_augment_plans'] = torch.stack([
+            torch.from_numpy(DrawAugmentPlans(augments[:1]).transform(dict(
+                img=[np.zeros((size, size, 3), np.uint8)]))
+                ['augment_plans']) for _ in range(2)])
 
 
 @pytest.mark.parametrize('config', EXTERNAL, ids=config_id)
@@ -329,6 +407,15 @@ def test_config_trains_a_step_and_validates(config):
             torch.from_numpy(DrawAugmentPlans(augments).transform(dict(
                 img=[np.zeros((size, size, 3), np.uint8)] * 3))
                 ['augment_plans']) for _ in samples])
+    concutmix = cfg.train_dataloader.dataset.type == 'BalancedPasteDataset'
+    if concutmix:  # a pasted batch, past the warm-up: the rectified label
+        add_paste(batch, classes, augments)
+        from mmengine.logging import MessageHub
+        MessageHub.get_current_instance().update_info(
+            'epoch', cfg.model.head.mix_label.warmup_epochs)
+        for module in model.modules():  # as ClassCountsHook
+            if hasattr(module, 'set_class_counts'):
+                module.set_class_counts(range(1, classes + 1))
     adamw = cfg.optim_wrapper.optimizer.type == 'AdamW'
     losses = []
     for _ in range(6 if adamw else 1):
@@ -336,6 +423,9 @@ def test_config_trains_a_step_and_validates(config):
         assert all(torch.isfinite(torch.as_tensor(v))
                    for v in log_vars.values())
         losses.append(float(log_vars['loss']))
+    if concutmix:
+        assert model.head.mix_label.rectifies()
+        assert 'gt_score' in samples[0]  # pasted
     contrast = getattr(model.head, 'contrast_loss', None)
     assert (contrast is not None) == bcl
     if contrast is not None:
@@ -354,7 +444,7 @@ def test_config_runs_end_to_end(config, tmp_path):
     numbers are the final validation's."""
     from tests.cli import call_tool
     cfg = Config.fromfile(config)
-    tiny = TINY_DATA[train_dataset_type(cfg)] + [
+    tiny = wrapped_options(cfg, TINY_DATA[train_dataset_type(cfg)]) + [
         'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
         'train_dataloader.num_workers=0', 'default_hooks.logger.interval=1']
     work_dir = str(tmp_path)

@@ -80,11 +80,12 @@ def fresh_logger(name):
     return MMLogger.get_instance(f'{name}_{os.urandom(4).hex()}')
 
 
-def resume(config, work_dir, capsys, *options):
-    """``tools/train.py CONFIG --resume`` in-process; what it logged."""
+def resume(config, work_dir, capsys, *options, tiny=DEMO_TINY):
+    """``tools/train.py CONFIG --resume`` in-process (with ``tiny``, the
+    demo's shrinking options, then ``options``); what it logged."""
     fresh_logger('resume')
     call_tool('tools.train', config, '--work-dir', work_dir, '--resume',
-              '--cfg-options', *DEMO_TINY, *options)
+              '--cfg-options', *tiny, *options)
     captured = capsys.readouterr()
     return captured.out + captured.err
 
