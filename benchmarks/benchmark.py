@@ -235,7 +235,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--only',
-                        default='loss,memory,proco,step,pipeline,device-aug',
+                        default='loss,memory,proco,step,pipeline,'
+                        'concutmix,device-aug',
                         help='comma-separated sections to run')
     parser.add_argument('--rounds', type=int, default=30,
                         help='timing rounds of the loss benchmark')
@@ -268,6 +269,10 @@ def main():
         from benchmark_pipeline import bench_pipeline
         with tempfile.TemporaryDirectory() as tmp:
             bench_pipeline(tmp)
+    if 'concutmix' in sections:
+        from benchmark_concutmix import bench_concutmix
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_concutmix(tmp)
     if 'device-aug' in sections:
         from benchmark_device_augment import bench_device_augment
         batches = args.aug_batch or ('32' if device.type == 'cpu' else

@@ -16,6 +16,7 @@ from benchmark import loss_inputs, naive_bcl_loss  # noqa: E402
 from benchmark_device_augment import (  # noqa: E402
     RECIPE, bench_device_augment, bench_host_overhead, recipe_model)
 from benchmark_pipeline import mmbcl_three_view  # noqa: E402
+import benchmark_concutmix  # noqa: E402
 import benchmark_proco  # noqa: E402
 
 
@@ -96,3 +97,16 @@ def test_proco_section_runs(capsys, monkeypatch):
     (row, ) = table_rows(capsys.readouterr().out)
     assert row['scale'] == 'tiny' and float(row['ProCo / BCL']) > 0
     assert row['ProCoLoss peak (MiB)'] == '1'
+
+
+def test_concutmix_section_runs(capsys, tmp_path):
+    """The ConCutMix section on the CIFAR recipe prints its row: mmbcl's
+    arrangement makes one view of the paste image, the official one three
+    (one round: the ratios, not their size)."""
+    recipes = [r for r in benchmark_concutmix.RECIPES if r[2] == 'array']
+    results = benchmark_concutmix.bench_concutmix(str(tmp_path), rounds=1,
+                                                  recipes=recipes)
+    (row, ) = table_rows(capsys.readouterr().out)
+    assert row['recipe'] == 'CIFAR-100-LT'
+    cost = results['CIFAR-100-LT']
+    assert 1 < cost['concutmix_mmbcl'] < cost['concutmix_official']
