@@ -24,7 +24,7 @@ from tests.conftest import DEMO_EPOCHS, ROOT
 
 DOCS = sorted(
     ['README.md', 'CONTRIBUTING.md', 'configs/bcl/README.md',
-     'configs/proco/README.md',
+     'configs/proco/README.md', 'configs/concutmix/README.md',
      'benchmarks/README.md'] +
     [osp.relpath(p, ROOT) for p in glob.glob(
         osp.join(ROOT, 'docs', '**', '*.md'), recursive=True)] +

@@ -10,6 +10,8 @@ Run it on a GPU machine with ``python -m pytest -m cuda tests -v``:
 * device-side augmentation gives the same views on the GPU as on the CPU,
   and a pinned training batch goes through it without a host sync
   (``torch.cuda.set_sync_debug_mode('error')``);
+* ConCutMix: the demo trains across its warm-up with AMP, and a pasted
+  batch and the rectified label's loss make no host sync;
 * the loss and device-augmentation benchmarks run with ``--device cuda``
   (``-s`` prints the latter's rows: the share of a ResNeXt-50 AMP step).
 """
@@ -159,3 +161,55 @@ def test_device_aug_benchmark_on_cuda():
               '--device', 'cuda', '--aug-batch', '32,256')
     print(out)  # the GPU rows of benchmarks/README.md (run with -s)
     assert out.count('% of the step') == 2, out
+
+
+def test_concutmix_demo_trains_on_cuda_across_the_warm_up(tmp_path):
+    """Every batch pasted; the area label in epoch 1, the rectified one in
+    epoch 2; fp16 AMP."""
+    options = [o.replace('train_dataloader.dataset.',
+                         'train_dataloader.dataset.dataset.')
+               for o in SHORT_DEMO] + [
+                   'train_dataloader.sampler.cutmix_prob=1.0',
+                   'model.head.mix_label.warmup_epochs=1']
+    run('tools/train.py', 'configs/concutmix/resnet8_synthetic_lt_demo.py',
+        '--work-dir', str(tmp_path), '--amp', '--cfg-options', *options)
+    losses = logged_losses(str(tmp_path))
+    assert losses and all(map(torch.isfinite, torch.tensor(losses)))
+
+
+def test_concutmix_pasted_step_never_syncs():
+    """A pinned, pasted gpu-aug batch through the preprocessor (the plan
+    read on the host), then the rectified label's loss, forward and
+    backward, under CUDA's sync debug mode set to raise."""
+    from mmengine.logging import MessageHub
+    from mmengine.utils import apply_to
+
+    from mmpretrain.registry import MODELS
+    from tests.test_models.test_heads.test_bcl_head import CONCUTMIX_HEAD
+    from tests.test_models.test_utils.test_batch_augments import \
+        test_balanced_cutmix as paste_tests
+    MessageHub.get_current_instance().update_info('epoch', 9)
+    head = MODELS.build(dict(CONCUTMIX_HEAD, num_classes=5,
+                             loss=dict(type='LogitAdjustLoss',
+                                       class_counts=[40, 20, 5, 2, 1]))).cuda()
+    head.mix_label.set_class_counts([40, 20, 5, 2, 1])
+    pre = MODELS.build(dict(paste_tests.PREPROCESSORS['gpu-aug'],
+                            mean=[0, 0, 0], std=[1, 1, 1])).cuda()
+    feats = torch.randn(3 * paste_tests.B, 16, device='cuda',
+                        requires_grad=True)
+    for attempt in range(2):  # the first call builds per-device constants
+        data = paste_tests.batch(True, hwc=True)
+        data.update(labels=torch.tensor([[0], [1], [2], [3]]),
+                    augment_plans=torch.zeros(paste_tests.B, 3, 1),
+                    paste_augment_plans=torch.zeros(paste_tests.B, 1, 1))
+        data = apply_to(data, lambda x: isinstance(x, torch.Tensor),
+                        lambda x: x.pin_memory())
+        if attempt:
+            torch.cuda.synchronize()
+            torch.cuda.set_sync_debug_mode('error')
+        try:
+            samples = pre(data, True)['data_samples']
+            assert samples[0].gt_score.is_cuda
+            sum(head.loss((feats, ), samples).values()).backward()
+        finally:
+            torch.cuda.set_sync_debug_mode('default')

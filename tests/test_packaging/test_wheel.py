@@ -43,6 +43,7 @@ def test_wheel_carries_configs_tools_and_licence(wheel):
     for name in ('mmbcl/.mim/model-index.yml',
                  'mmbcl/.mim/configs/bcl/metafile.yml',
                  'mmbcl/.mim/configs/proco/metafile.yml',
+                 'mmbcl/.mim/configs/concutmix/metafile.yml',
                  'mmbcl/.mim/configs/bcl/resnext50_imagenet_lt.py',
                  'mmbcl/.mim/configs/_base_/default_runtime.py',
                  'mmbcl/.mim/tools/train.py', 'mmbcl/.mim/tools/test.py',
@@ -86,11 +87,13 @@ def test_installed_wheel_registers_models(wheel, tmp_path):
 import os.path as osp
 import mmbcl, mmpretrain
 assert mmbcl.__file__.startswith({target!r}), mmbcl.__file__
-names = mmpretrain.list_models('bcl_*') + mmpretrain.list_models('proco_*')
+names = [n for m in ('bcl', 'proco', 'concutmix')
+         for n in mmpretrain.list_models(m + '_*')]
 print(len(names))
 for name in ('bcl_resnet8_synthetic_lt_demo', 'bcl_resnet32_cifar100_lt_r100',
              'bcl_resnext50_imagenet_lt_rand-rand',
-             'proco_resnet32_cifar10_lt_r100'):
+             'proco_resnet32_cifar10_lt_r100',
+             'concutmix_resnet32_cifar10_lt_r100'):
     assert name in names, name
     model = mmpretrain.get_model(name)
     print(name, type(model).__name__, model.head.num_classes)
@@ -102,8 +105,6 @@ for name in ('bcl_resnet8_synthetic_lt_demo', 'bcl_resnet32_cifar100_lt_r100',
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.split('\n')
     metafiles = [open(osp.join(ROOT, 'configs', method, 'metafile.yml')).read()
-                 for method in ('bcl', 'proco')]
-    assert int(lines[0]) == sum(
-        m.count('  - Name: bcl_') + m.count('  - Name: proco_')
-        for m in metafiles)
+                 for method in ('bcl', 'proco', 'concutmix')]
+    assert int(lines[0]) == sum(m.count('  - Name: ') for m in metafiles)
     assert 'bcl_resnet32_cifar100_lt_r100 BCLClassifier 100' in lines

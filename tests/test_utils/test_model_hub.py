@@ -10,7 +10,7 @@ import mmpretrain
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: method folder -> its model-name prefix in the hub
-METHODS = dict(bcl='bcl_', proco='proco_')
+METHODS = dict(bcl='bcl_', proco='proco_', concutmix='concutmix_')
 
 
 def metafile(method):
@@ -44,12 +44,13 @@ def test_every_config_is_in_the_metafile():
 def test_list_models_and_get_model():
     """Every model is listed; get_model builds them by name (two here:
     tests/test_configs.py builds every config's model)."""
-    names = mmpretrain.list_models('bcl_*') + mmpretrain.list_models(
-        'proco_*')
+    names = [n for prefix in METHODS.values()
+             for n in mmpretrain.list_models(f'{prefix}*')]
     assert set(names) == {m['Name'] for m in metafile_models()}
     for name, classes in (('bcl_resnet8_synthetic_lt_demo', 10),
                           ('bcl_resnet32_cifar100_lt_r100', 100),
-                          ('proco_resnet32_cifar10_lt_r100', 10)):
+                          ('proco_resnet32_cifar10_lt_r100', 10),
+                          ('concutmix_resnet32_cifar100_lt_r10', 100)):
         model = mmpretrain.get_model(name)
         assert model.head.num_classes == classes, name
 

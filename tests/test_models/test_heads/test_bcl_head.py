@@ -211,3 +211,31 @@ def test_mixed_label_needs_prototypes():
         MODELS.build(dict(
             CONCUTMIX_HEAD,
             contrast_loss=dict(type='BCLLoss', class_complement=False)))
+
+
+def test_concutmix_head_step_makes_no_host_sync():
+    """The rectified label and its loss, forward and backward: no op that
+    reads a value back (``.item()``, ``nonzero``)."""
+    from mmengine.logging import MessageHub
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class Ops(TorchDispatchMode):
+
+        def __init__(self):
+            super().__init__()
+            self.names = []
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            self.names.append(str(func))
+            return func(*args, **(kwargs or {}))
+
+    MessageHub.get_current_instance().update_info('epoch', 9)
+    head = MODELS.build(CONCUTMIX_HEAD)
+    head.mix_label.set_class_counts([40, 20, 5, 2])
+    feats = torch.randn(12, 16, requires_grad=True)
+    batch = pasted_samples([0, 1, 1, 3], [3, 2, 0, 3], 0.6)
+    with Ops() as ops:
+        sum(head.loss((feats, ), batch).values()).backward()
+    syncs = [n for n in ops.names if 'local_scalar_dense' in n or
+             'nonzero' in n or '.item' in n]
+    assert not syncs, syncs

@@ -208,3 +208,15 @@ def test_errors_name_the_value():
     at_epoch(0)
     with pytest.raises(RuntimeError, match='ClassCountsHook'):
         label(torch.randn(2, 3), torch.randn(4, 3), torch.rand(2, 4))
+
+
+def test_class_counts_follow_the_model_device():
+    """What ClassCountsHook sets lands where the model was moved."""
+    from mmbcl.engine.hooks.class_counts_hook import give_to_model
+    head = MODELS.build(dict(
+        type='BCLHead', num_classes=4, in_channels=16, feat_dim=8,
+        mix_label=dict(type='SemanticallyConsistentLabel', topk=2))).to(
+            'meta')
+    give_to_model(head, 'set_class_counts', [40, 20, 5, 2])
+    assert head.mix_label.class_counts.device.type == 'meta'
+    assert head.mix_label.class_counts.dtype == torch.float64
