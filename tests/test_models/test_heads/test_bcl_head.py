@@ -217,18 +217,8 @@ def test_concutmix_head_step_makes_no_host_sync():
     """The rectified label and its loss, forward and backward: no op that
     reads a value back (``.item()``, ``nonzero``)."""
     from mmengine.logging import MessageHub
-    from torch.utils._python_dispatch import TorchDispatchMode
 
-    class Ops(TorchDispatchMode):
-
-        def __init__(self):
-            super().__init__()
-            self.names = []
-
-        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            self.names.append(str(func))
-            return func(*args, **(kwargs or {}))
-
+    from tests.test_models.test_losses.test_proco_loss import Ops
     MessageHub.get_current_instance().update_info('epoch', 9)
     head = MODELS.build(CONCUTMIX_HEAD)
     head.mix_label.set_class_counts([40, 20, 5, 2])

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 from mmengine.logging import MessageHub
-from torch.utils._python_dispatch import TorchDispatchMode
 
 import mmbcl  # noqa: F401
 from mmbcl.models.utils import semantically_consistent_label
@@ -143,17 +142,7 @@ def test_warm_up_follows_the_runner_epoch():
 
 
 def test_no_host_sync_and_no_gradient():
-
-    class Ops(TorchDispatchMode):
-
-        def __init__(self):
-            super().__init__()
-            self.names = []
-
-        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            self.names.append(str(func))
-            return func(*args, **(kwargs or {}))
-
+    from tests.test_models.test_losses.test_proco_loss import Ops
     label = build(topk=2, warmup_epochs=0)
     at_epoch(1)
     feature = torch.randn(5, 8, requires_grad=True)
