@@ -106,5 +106,7 @@ for name in ('bcl_resnet8_synthetic_lt_demo', 'bcl_resnet32_cifar100_lt_r100',
     lines = proc.stdout.split('\n')
     metafiles = [open(osp.join(ROOT, 'configs', method, 'metafile.yml')).read()
                  for method in ('bcl', 'proco', 'concutmix')]
-    assert int(lines[0]) == sum(m.count('  - Name: ') for m in metafiles)
+    assert int(lines[0]) == sum(
+        m.count(f'  - Name: {method}_')
+        for m, method in zip(metafiles, ('bcl', 'proco', 'concutmix')))
     assert 'bcl_resnet32_cifar100_lt_r100 BCLClassifier 100' in lines
