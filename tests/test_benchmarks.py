@@ -100,13 +100,20 @@ def test_proco_section_runs(capsys, monkeypatch):
 
 
 def test_concutmix_section_runs(capsys, tmp_path):
-    """The ConCutMix section on the CIFAR recipe prints its row: mmbcl's
-    arrangement makes one view of the paste image, the official one three
-    (one round: the ratios, not their size)."""
+    """The ConCutMix section on the CIFAR recipe prints its row (one
+    round); what each arrangement makes: mmbcl one view of the paste
+    image, the official arrangement three."""
     recipes = [r for r in benchmark_concutmix.RECIPES if r[2] == 'array']
     results = benchmark_concutmix.bench_concutmix(str(tmp_path), rounds=1,
                                                   recipes=recipes)
     (row, ) = table_rows(capsys.readouterr().out)
     assert row['recipe'] == 'CIFAR-100-LT'
-    cost = results['CIFAR-100-LT']
-    assert 1 < cost['concutmix_mmbcl'] < cost['concutmix_official']
+    assert set(results['CIFAR-100-LT']) == {
+        'bcl', 'concutmix_mmbcl', 'concutmix_official'}
+    runs = benchmark_concutmix.arrangements(recipes[0][1])
+    info = benchmark_concutmix.data_infos('array', str(tmp_path))[0]
+    assert len(runs['bcl'](info, info)['inputs']) == 3
+    item, paste = runs['concutmix_mmbcl'](info, info)
+    assert (len(item['inputs']), len(paste['inputs'])) == (3, 1)
+    item, paste = runs['concutmix_official'](info, info)
+    assert (len(item['inputs']), len(paste['inputs'])) == (3, 3)
