@@ -1,5 +1,6 @@
 """hold_global_batch: a config's global batch under any number of
 processes."""
+import glob
 import os.path as osp
 
 import pytest
@@ -87,10 +88,13 @@ def test_misspelt_top_level_key_is_named(capsys, tmp_path):
             "did you mean 'train_dataloader'?") in out
 
 
-def test_shipped_configs_have_no_misspelt_keys():
-    import glob
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
+
+@pytest.mark.parametrize('path', sorted(
+    osp.relpath(p, ROOT)
+    for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                       recursive=True) if '_base_' not in p))
+def test_shipped_configs_have_no_misspelt_keys(path):
     from mmbcl.utils.config import misspelt_keys
-    for path in glob.glob('configs/**/*.py', recursive=True):
-        if '_base_' not in path:
-            assert misspelt_keys(Config.fromfile(path)) == [], path
+    assert misspelt_keys(Config.fromfile(osp.join(ROOT, path))) == [], path
