@@ -19,7 +19,7 @@ from mmengine.registry import DefaultScope
 from mmbcl.datasets.balanced_paste_dataset import classification_view_pipeline
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-ROUNDS = 5
+ROUNDS = 15
 #: (row name, BCL recipe, data: 'jpeg' or 'array')
 RECIPES = [
     ('ImageNet-LT', 'resnext50_imagenet_lt', 'jpeg'),

@@ -23,7 +23,8 @@ def model_index_path() -> Optional[Tuple[str, str]]:
 def register_models() -> int:
     """Add mmbcl's models to ``mmpretrain.apis.ModelHub``; idempotent.
 
-    Afterwards ``mmpretrain.list_models('bcl_*')`` (and ``'proco_*'``)
+    Afterwards ``mmpretrain.list_models('bcl_*')`` (and ``'proco_*'``,
+    ``'concutmix_*'``)
     lists every mmbcl config by its name in ``configs/*/metafile.yml`` and
     ``mmpretrain.get_model(name)`` builds it.
 
