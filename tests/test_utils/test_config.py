@@ -97,4 +97,5 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
                        recursive=True) if '_base_' not in p))
 def test_shipped_configs_have_no_misspelt_keys(path):
     from mmbcl.utils.config import misspelt_keys
-    assert misspelt_keys(Config.fromfile(osp.join(ROOT, path))) == [], path
+    from tests.config_cache import load_config
+    assert misspelt_keys(load_config(osp.join(ROOT, path))) == [], path
