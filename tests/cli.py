@@ -6,6 +6,8 @@ subprocess on 2 cores), so the suite runs the tools users run.
 """
 import contextlib
 import importlib
+import os
+import os.path as osp
 import sys
 
 import pytest
@@ -19,6 +21,20 @@ def argv(*args):
         yield
     finally:
         sys.argv = old
+
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+#: Its ``sitecustomize`` leaves MMEngine's config text unformatted.
+SUBPROCESS_SITE = osp.join(ROOT, 'tests', 'data', 'subprocess_site')
+
+
+def subprocess_env(**extra) -> dict:
+    """The environment of a tool the suite runs in its own process: this
+    one, with mmbcl's root importable and the config text unformatted (as
+    in-process, ``tests/conftest.py``), plus ``extra``."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT,
+                                                        SUBPROCESS_SITE]),
+                **extra)
 
 
 def call_tool(module: str, *args):

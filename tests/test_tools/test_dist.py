@@ -12,6 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
+from tests.cli import subprocess_env
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'tests', 'data', 'tiny_imagenet_lt.py')
 RANKS = osp.join(ROOT, 'tests', 'data', 'tiny_imagenet_lt_ranks.py')
@@ -45,8 +47,7 @@ def free_port():
 
 
 def launch(script, *args):
-    env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
-               PYTHONPATH=ROOT)
+    env = subprocess_env(PORT=str(free_port()), OMP_NUM_THREADS='1')
     proc = subprocess.run(['bash', osp.join(ROOT, 'tools', script), *args],
                           cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -139,8 +140,8 @@ def test_first_ddp_run_on_cifar_that_rank_0_fetches(tmp_path):
     from tests.data.local_cifar import write_archive
     archive = write_archive(str(tmp_path / 'cifar-10-python.tar.gz'))
     root = tmp_path / 'data' / 'cifar10'
-    env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
-               PYTHONPATH=ROOT, LOCAL_CIFAR_ARCHIVE=f'file://{archive}')
+    env = subprocess_env(PORT=str(free_port()), OMP_NUM_THREADS='1',
+                         LOCAL_CIFAR_ARCHIVE=f'file://{archive}')
     proc = subprocess.run(
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'),
          osp.join(ROOT, 'tests', 'data', 'local_cifar10_lt.py'), '2',

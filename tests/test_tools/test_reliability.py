@@ -18,7 +18,7 @@ import pytest
 import torch
 
 from mmbcl.utils import is_complete_checkpoint
-from tests.cli import call_tool
+from tests.cli import call_tool, subprocess_env
 from tests.conftest import DEMO, DEMO_TINY, ROOT
 
 # the session's shared demo run is trained once, in one xdist worker
@@ -32,7 +32,7 @@ GPU_AUG_KILLED = osp.join(ROOT, 'tests', 'data', 'demo_gpu-aug_killed.py')
 
 def start(config, work_dir, *options):
     """``tools/train.py`` in its own process (killed by its config)."""
-    env = dict(os.environ, PYTHONPATH=ROOT)
+    env = subprocess_env()
     return subprocess.Popen(
         [sys.executable, 'tools/train.py', config, '--work-dir', work_dir,
          '--cfg-options', *DEMO_TINY, *options], cwd=ROOT, env=env,

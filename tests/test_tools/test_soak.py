@@ -10,6 +10,8 @@ import socket
 import subprocess
 import time
 
+from tests.cli import subprocess_env
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SOAK = osp.join(ROOT, 'tests', 'data', 'demo_soak.py')
 OPTIONS = [
@@ -27,8 +29,7 @@ def free_port():
 
 
 def launch(work_dir, epochs):
-    env = dict(os.environ, PORT=str(free_port()), PYTHONPATH=ROOT,
-               OMP_NUM_THREADS='1')
+    env = subprocess_env(PORT=str(free_port()), OMP_NUM_THREADS='1')
     return subprocess.Popen(
         ['bash', 'tools/dist_train.sh', SOAK, '2', '--work-dir', work_dir,
          *OPTIONS, f'train_cfg.max_epochs={epochs}'],
