@@ -19,6 +19,8 @@ CONCUTMIX_TINY = [
     'train_dataloader.dataset.dataset.imb_factor=0.1',
     'model.head.mix_label.warmup_epochs=3',
     'train_dataloader.sampler.cutmix_prob=1.0',
+    # the loading in the main process, a validation every other epoch
+    'train_dataloader.num_workers=0', 'train_cfg.val_interval=2',
 ]
 
 

@@ -9,7 +9,10 @@ from tests.test_tools.resume_from_copy import resume_matches_the_straight_run
 PROCO_DEMO = osp.join(ROOT, 'configs', 'proco', 'resnet8_synthetic_lt_demo.py')
 #: A smaller subset (40 -> 4 a class, 4 iterations an epoch).
 PROCO_TINY = ['train_dataloader.dataset.n_max=40',
-              'train_dataloader.dataset.imb_factor=0.1']
+              'train_dataloader.dataset.imb_factor=0.1',
+              # the loading in the main process, a validation every other
+              # epoch
+              'train_dataloader.num_workers=0', 'train_cfg.val_interval=2']
 
 
 def test_proco_resume_is_exact(tmp_path, capsys):
