@@ -140,7 +140,9 @@ def test_two_processes_draw_disjoint_parts_of_one_balanced_sequence(
     sequence one process draws with the same seed: disjoint, together the
     whole, and balanced on each rank."""
     out_file = str(tmp_path / 'rank')
-    mp.spawn(worker, args=(free_port(), out_file), nprocs=2)
+    # forked: the workers need no second import of torch and mmbcl
+    mp.start_processes(worker, args=(free_port(), out_file), nprocs=2,
+                       start_method='fork')
     ranks = [torch.load(f'{out_file}.{r}', weights_only=False)
              for r in range(2)]
     assert ranks[0]['seed'] == ranks[1]['seed']

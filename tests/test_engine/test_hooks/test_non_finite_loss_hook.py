@@ -185,7 +185,9 @@ def test_ranks_decide_together(tmp_path):
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
     results = str(tmp_path / 'outcome')
-    mp.spawn(_rank_worker, args=(port, results), nprocs=2)
+    # forked: the workers need no second import of torch and mmbcl
+    mp.start_processes(_rank_worker, args=(port, results), nprocs=2,
+                       start_method='fork')
     outcomes = [open(f'{results}.{rank}').read() for rank in (0, 1)]
     assert outcomes[0] == outcomes[1], outcomes
     assert 'NaN/Inf for the last 5 iterations (up to iteration 8' in \

@@ -83,7 +83,9 @@ def worker(rank, port, out_file):
 
 def test_two_processes_equal_one(tmp_path):
     out_file = str(tmp_path / 'rank')
-    mp.spawn(worker, args=(free_port(), out_file), nprocs=WORLD_SIZE)
+    # forked: the workers need no second import of torch and mmbcl
+    mp.start_processes(worker, args=(free_port(), out_file), nprocs=WORLD_SIZE,
+                       start_method='fork')
     ranks = [torch.load(f'{out_file}.{r}') for r in range(WORLD_SIZE)]
 
     model, loss_fn = TinyModel(), build_loss()

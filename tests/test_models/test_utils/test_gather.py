@@ -67,7 +67,9 @@ def test_gathered_loss_equals_single_process(tmp_path):
     import mmbcl  # noqa: F401
     from mmpretrain.registry import MODELS
     out_file = str(tmp_path / 'rank0.pth')
-    mp.spawn(worker, args=(free_port(), out_file), nprocs=WORLD_SIZE)
+    # forked: the workers need no second import of torch and mmbcl
+    mp.start_processes(worker, args=(free_port(), out_file), nprocs=WORLD_SIZE,
+                       start_method='fork')
     dist_result = torch.load(out_file)
 
     loss_fn = MODELS.build(dict(type='BCLLoss'))
