@@ -106,8 +106,9 @@ class BalancedPasteSampler(Sampler):
         # The batch's own images follow the inner sampler: its class
         # frequencies (the label prior ClassCountsHook gives logit
         # adjustment) are this sampler's, where it has them.
-        if name == 'class_frequencies':
-            return getattr(self.__dict__['sampler'], name)
+        inner = self.__dict__.get('sampler')
+        if name == 'class_frequencies' and inner is not None:
+            return getattr(inner, name)
         raise AttributeError(
             f'{type(self).__name__!r} object has no attribute {name!r}')
 

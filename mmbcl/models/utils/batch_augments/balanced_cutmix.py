@@ -48,17 +48,14 @@ def cutmix_box(plan: Sequence[float], height: int,
     return y1, y2, x1, x2, 1.0 - area / (height * width)
 
 
-def host_plans(plans) -> Tensor:
-    """The batch's CutMix plans as one host tensor ``(B, 4)``."""
-    if isinstance(plans, Tensor):
-        batch = plans
-    else:
-        batch = torch.stack([torch.as_tensor(p) for p in plans])
-    if batch.device.type != 'cpu':
+def first_plan(plans) -> list:
+    """The plan of the batch's first image, read on the host (``plans``:
+    ``(B, 4)``, or a list of per-sample ``(4,)``)."""
+    plan = torch.as_tensor(plans[0])
+    if plan.device.type != 'cpu':
         raise ValueError('the CutMix plans must stay on the host (they '
-                         'choose the box); got them on '
-                         f'{batch.device}')
-    return batch.view(-1, batch.shape[-1])
+                         f'choose the box); got them on {plan.device}')
+    return plan.view(-1).tolist()
 
 
 def paste_cutmix(view: Tensor, paste: Tensor, plans, paste_labels: Tensor,
@@ -85,9 +82,12 @@ def paste_cutmix(view: Tensor, paste: Tensor, plans, paste_labels: Tensor,
     Returns:
         float | None: lambda of the pasted batch, None if not pasted.
     """
-    plan = host_plans(plans)[0].tolist()
+    plan = first_plan(plans)
     if not plan[0]:
         return None
+    if data_samples and not num_classes:
+        raise ValueError('ConCutMix gives soft labels: set data_preprocessor.'
+                         'num_classes to the number of classes')
     if paste.shape != view.shape:
         raise ValueError('ConCutMix pastes the paste view into the '
                          f'classification view: shapes {tuple(paste.shape)} '
@@ -96,10 +96,6 @@ def paste_cutmix(view: Tensor, paste: Tensor, plans, paste_labels: Tensor,
     y1, y2, x1, x2, lam = cutmix_box(plan, view.shape[-2], view.shape[-1])
     view[..., y1:y2, x1:x2] = paste[..., y1:y2, x1:x2]
     if data_samples:
-        if not num_classes:
-            raise ValueError(
-                'ConCutMix gives soft labels: set data_preprocessor.'
-                'num_classes to the number of classes')
         labels = torch.cat([s.gt_label for s in data_samples]).to(view.device)
         scores = (lam * F.one_hot(labels, num_classes).float() +
                   (1.0 - lam) *
