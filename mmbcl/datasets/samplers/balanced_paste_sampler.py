@@ -7,7 +7,7 @@ from torch.utils.data import Sampler
 
 from mmpretrain.registry import DATA_SAMPLERS
 
-from ..class_counts import get_labels, num_classes_of
+from .base import index_by_class
 
 #: Entries of a CutMix plan: paste or not (1 / 0), lambda ~ Beta(1, 1), and
 #: the box centre as fractions of the height and width.
@@ -86,11 +86,8 @@ class BalancedPasteSampler(Sampler):
             sampler, default_args=dict(dataset=dataset, seed=self.seed))
         self.cutmix_prob = cutmix_prob
         self.paste_classes = paste_classes
-        labels = get_labels(dataset)
-        counts = np.bincount(labels, minlength=num_classes_of(dataset, labels))
         # the images of class c are by_class[starts[c]:][:counts[c]]
-        self.by_class = np.argsort(labels, kind='stable')
-        self.starts = np.cumsum(counts) - counts
+        _, counts, self.by_class, self.starts = index_by_class(dataset)
         self.counts = counts
         weight = dict(
             balanced=(counts > 0).astype(np.float64),

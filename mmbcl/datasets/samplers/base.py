@@ -1,6 +1,6 @@
 """Shared machinery of the class-aware samplers."""
 import math
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Tuple
 
 import numpy as np
 import torch
@@ -8,6 +8,20 @@ from mmengine.dist import get_dist_info, sync_random_seed
 from torch.utils.data import Sampler
 
 from ..class_counts import get_labels, num_classes_of
+
+
+def index_by_class(dataset) -> Tuple[np.ndarray, ...]:
+    """Every item's label and where each class's items are.
+
+    Returns:
+        tuple: ``labels`` ``(N,)``, ``counts`` ``(C,)``, ``by_class``
+        ``(N,)`` and ``starts`` ``(C,)``: the items of class ``c`` are
+        ``by_class[starts[c]:][:counts[c]]``, in index order.
+    """
+    labels = get_labels(dataset)
+    counts = np.bincount(labels, minlength=num_classes_of(dataset, labels))
+    by_class = np.argsort(labels, kind='stable')
+    return labels, counts, by_class, np.cumsum(counts) - counts
 
 
 class ClassAwareSamplerBase(Sampler):
@@ -32,14 +46,9 @@ class ClassAwareSamplerBase(Sampler):
                  num_samples: Optional[int] = None):
         self.rank, self.world_size = get_dist_info()
         self.seed = sync_random_seed() if seed is None else seed
-        self.labels = torch.from_numpy(get_labels(dataset))
-        num_classes = num_classes_of(dataset, self.labels.numpy())
-        self.class_counts = torch.bincount(
-            self.labels, minlength=num_classes)
         # the indices of class c are by_class[class_starts[c]:][:counts[c]]
-        self.by_class = torch.argsort(self.labels, stable=True)
-        self.class_starts = torch.cumsum(self.class_counts,
-                                         0) - self.class_counts
+        self.labels, self.class_counts, self.by_class, self.class_starts = (
+            torch.from_numpy(a) for a in index_by_class(dataset))
         total = len(self.labels) if num_samples is None else num_samples
         if not isinstance(total, int) or total <= 0:
             raise ValueError(f'{type(self).__name__}: num_samples must be a '
@@ -94,4 +103,4 @@ class ClassAwareSamplerBase(Sampler):
             per_image, self.total_size, replacement=True, generator=generator)
 
 
-__all__ = ['ClassAwareSamplerBase']
+__all__ = ['ClassAwareSamplerBase', 'index_by_class']
