@@ -345,24 +345,31 @@ SHRUNK = {
 }
 
 
+def drawn_plans(augments, size, images=2):
+    """Each image's plans for ``augments`` (one list per view), drawn as
+    the gpu-aug workers draw them: ``(images, views, length)``."""
+    import numpy as np
+
+    from mmbcl.datasets.transforms import DrawAugmentPlans
+    draw = DrawAugmentPlans(augments)
+    return torch.stack([
+        torch.from_numpy(draw.transform(dict(
+            img=[np.zeros((size, size, 3), np.uint8)] * len(augments)))
+            ['augment_plans']) for _ in range(images)])
+
+
 def add_paste(batch, classes, augments):
     """The paste half of a ConCutMix batch, as ``BalancedPasteDataset``
     and its sampler give it: paste views, their labels, a plan that pastes
     a quarter of each image (and the paste views' device-side plans)."""
-    import numpy as np
-
-    from mmbcl.datasets.transforms import DrawAugmentPlans
     view = batch['inputs'][0]
     batch['paste_inputs'] = torch.randint_like(view, 0, 256)
     batch['paste_labels'] = torch.tensor([[classes - 1], [0]])
     batch['paste_plans'] = torch.tensor([[1.0, 0.75, 0.5, 0.5]] * 2,
                                         dtype=torch.float64)
     if augments:
-        size = view.shape[1]
-        batch['paste_augment_plans'] = torch.stack([
-            torch.from_numpy(DrawAugmentPlans(augments[:1]).transform(dict(
-                img=[np.zeros((size, size, 3), np.uint8)]))
-                ['augment_plans']) for _ in range(2)])
+        batch['paste_augment_plans'] = drawn_plans(augments[:1],
+                                                   view.shape[1])
 
 
 @pytest.mark.parametrize('config', EXTERNAL, ids=config_id)
@@ -374,10 +381,9 @@ def test_config_trains_a_step_and_validates(config):
     val_evaluator. The transformer recipes (MMPretrain's AdamW schedules,
     parameter-wise decay, clipping) take 6 steps on one batch with shrunk
     backbones, and their loss must go down."""
-    import numpy as np
     from mmengine.optim import build_optim_wrapper
 
-    from mmbcl.datasets.transforms import DrawAugmentPlans
+    from mmbcl.engine.hooks.class_counts_hook import give_to_model
     from mmpretrain.structures import DataSample
     cfg = load_config(config)
     backbone = cfg.model.backbone
@@ -406,19 +412,15 @@ def test_config_trains_a_step_and_validates(config):
     batch = dict(inputs=views if bcl else views[0], data_samples=samples)
     augments = cfg.data_preprocessor.get('view_augments')
     if augments:  # the gpu-aug recipes: plans drawn as the workers do
-        batch['augment_plans'] = torch.stack([
-            torch.from_numpy(DrawAugmentPlans(augments).transform(dict(
-                img=[np.zeros((size, size, 3), np.uint8)] * 3))
-                ['augment_plans']) for _ in samples])
+        batch['augment_plans'] = drawn_plans(augments, size, len(samples))
     concutmix = cfg.train_dataloader.dataset.type == 'BalancedPasteDataset'
     if concutmix:  # a pasted batch, past the warm-up: the rectified label
         add_paste(batch, classes, augments)
         from mmengine.logging import MessageHub
         MessageHub.get_current_instance().update_info(
             'epoch', cfg.model.head.mix_label.warmup_epochs)
-        for module in model.modules():  # as ClassCountsHook
-            if hasattr(module, 'set_class_counts'):
-                module.set_class_counts(range(1, classes + 1))
+        # as ClassCountsHook
+        give_to_model(model, 'set_class_counts', list(range(1, classes + 1)))
     adamw = cfg.optim_wrapper.optimizer.type == 'AdamW'
     losses = []
     for _ in range(6 if adamw else 1):
