@@ -1,6 +1,7 @@
 """Normalise every view of a multi-view batch."""
 from typing import List, Optional
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -89,12 +90,19 @@ class MultiViewDataPreprocessor(ClsDataPreprocessor):
             self.paste(inputs[0], paste, data, data_samples)
         return dict(inputs=inputs, data_samples=data_samples)
 
+    @staticmethod
+    def _batch(values) -> Tensor:
+        """A collated tensor as it is (``default_collate``), or a list of
+        per-sample items stacked on the host (``pseudo_collate``)."""
+        if isinstance(values, Tensor):
+            return values
+        return torch.stack([torch.as_tensor(np.asarray(v)) if not isinstance(
+            v, Tensor) else v for v in values])
+
     def paste(self, view: Tensor, paste: Tensor, data: dict,
               data_samples: Optional[List]) -> None:
         """ConCutMix's paste into the classification views (in place)."""
-        labels = data['paste_labels']
-        if not isinstance(labels, Tensor):
-            labels = torch.cat([torch.as_tensor(x).view(-1) for x in labels])
+        labels = self._batch(data['paste_labels'])
         paste_cutmix(view, paste, data['paste_plans'],
                      self.cast_data(labels.view(-1)), data_samples,
                      self.num_classes)

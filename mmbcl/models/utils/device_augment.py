@@ -10,7 +10,6 @@ by the dataloader with ``pin_memory=True``).
 """
 from typing import List, Optional, Sequence
 
-import numpy as np
 import torch
 from torch import Tensor
 
@@ -104,15 +103,6 @@ class DeviceAugmentDataPreprocessor(MultiViewDataPreprocessor):
                 f'DeviceAugmentDataPreprocessor: a training view of shape '
                 f'{tuple(x.shape)} is not {layout}. {hint}')
         return x.permute(0, 3, 1, 2) if self.hwc_inputs else x
-
-    @staticmethod
-    def _batch(values) -> Tensor:
-        """A collated tensor as it is (``default_collate``), or a list of
-        per-sample items stacked on the host (``pseudo_collate``)."""
-        if isinstance(values, Tensor):
-            return values
-        return torch.stack([torch.as_tensor(np.asarray(v)) if not isinstance(
-            v, Tensor) else v for v in values])
 
     def _labels_once(self, data: dict, data_samples: List):
         """All labels to the device in one copy, then one view each."""
